@@ -1,0 +1,92 @@
+"""Adapt the selected tables to one target.
+
+The user's tables are rendered as they are whenever possible: copying thousands of tables costs time
+on every Atlas run. A private copy (one MetaData for the target) is made only when the target changes
+a table: a column, index or constraint is left out, schemas are flattened (SQLite), the tables come
+from several MetaData and refer to each other by name, or the adapter always adapts (ClickHouse).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, MetaData, Table
+
+from .dialects.base import Adapter
+from .losses import LossReport
+from .selection import Selection, kept_foreign_keys
+
+
+def _crosses_metadata(tables: list[Table]) -> bool:
+    """True when a string foreign key names a table that lives in another MetaData."""
+    if len({id(t.metadata) for t in tables}) < 2:
+        return False
+    for table in tables:
+        for fk in table.foreign_key_constraints:
+            for element in fk.elements:
+                if element.target_fullname.rsplit(".", 1)[0] not in table.metadata.tables:
+                    return True
+    return False
+
+
+def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Table]:
+    """The tables as `adapter`'s target receives them, in model order."""
+    tables = selection.tables
+    has_schemas = any(t.schema for t in tables)
+    if not (
+        selection.changes_tables
+        or adapter.always_copy
+        or (adapter.flatten_schemas and has_schemas)
+        or _crosses_metadata(tables)
+    ):
+        return tables
+    first = tables[0].metadata if tables else MetaData()
+    target_metadata = MetaData(naming_convention=dict(first.naming_convention))
+    copies: list[Table] = []
+    for table in tables:
+        if adapter.flatten_schemas:
+            copy = table.to_metadata(target_metadata, schema=None, referred_schema_fn=_no_schema)
+        else:
+            copy = table.to_metadata(target_metadata)
+        _drop_excluded(copy, table, selection)
+        _drop_dangling_foreign_keys(copy, table, selection)
+        adapter.adapt_table(copy, report)
+        copies.append(copy)
+    return copies
+
+
+def _no_schema(*_: object) -> object:
+    return BLANK_SCHEMA  # None would mean "keep the referred table's schema"
+
+
+def _drop_excluded(copy: Table, original: Table, selection: Selection) -> None:
+    """Remove the columns, indexes and constraints the selection left out of this target."""
+    gone_items = selection.excluded_items.get(original.fullname, [])
+    gone_names = {_item_key(item) for item in gone_items}
+    for index in list(copy.indexes):
+        if _item_key(index) in gone_names:
+            copy.indexes.discard(index)
+    for constraint in list(copy.constraints):
+        if constraint is not copy.primary_key and _item_key(constraint) in gone_names:
+            copy.constraints.discard(constraint)
+    for name in selection.excluded_columns.get(original.fullname, []):
+        # SQLAlchemy has no public way to drop a column from a Table; the copy is ours alone.
+        copy._columns.remove(copy.columns[name])
+
+
+def _drop_dangling_foreign_keys(copy: Table, original: Table, selection: Selection) -> None:
+    kept = {_item_key(fk) for fk in kept_foreign_keys(original, selection)}
+    for fk in list(copy.foreign_key_constraints):
+        if _item_key(fk) not in kept:
+            copy.constraints.discard(fk)
+            for column in fk.columns:
+                column.foreign_keys.difference_update(fk.elements)
+            copy.foreign_keys.difference_update(fk.elements)
+
+
+def _item_key(item: object) -> tuple[str, str, str]:
+    """Identify an index or constraint across a copy: kind, name, and the columns it covers."""
+    columns = ",".join(sorted(c.name for c in getattr(item, "columns", ())))
+    if isinstance(item, ForeignKeyConstraint):
+        # by table and column only: a flattened copy (SQLite) has lost the schema
+        columns += "->" + ",".join(sorted(".".join(e.target_fullname.split(".")[-2:]) for e in item.elements))
+    text = str(getattr(item, "sqltext", "")) if not columns else ""
+    return (type(item).__name__, str(getattr(item, "name", None) or ""), columns or text)

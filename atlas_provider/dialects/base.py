@@ -1,0 +1,167 @@
+"""What every dialect adapter offers, with the defaults that suit SQLAlchemy's built-in dialects.
+
+An adapter holds the facts about one database (capabilities first) and a few hooks the pipeline
+calls in order: adapt a copied table, audit what the target cannot express, then produce the DDL
+elements for schemas, types, sequences, comments and indexes. It never edits SQL text: it picks
+SQLAlchemy constructs, or compiler hooks in its own dialect subclass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+from sqlalchemy import Column, Index, Table
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.schema import (
+    CreateIndex,
+    CreateSchema,
+    CreateSequence,
+    ExecutableDDLElement,
+    Sequence,
+    SetColumnComment,
+    SetTableComment,
+)
+
+from ..errors import UsageError
+from ..losses import LossReport
+from ..selection import APP, Target
+
+
+@dataclass(frozen=True)
+class TargetOptions:
+    """Target-wide choices from the command line or pyproject.toml.
+
+    `create_schemas`: emit CREATE SCHEMA for every schema the tables use (None: when there are any).
+    `settings`: dialect-specific defaults (for ClickHouse: engine, cluster, ...), read by that adapter.
+    """
+
+    create_schemas: bool | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+def index_key(index: Index) -> tuple[str, str]:
+    """Indexes are emitted by name; unnamed ones (rare) by their expressions."""
+    return (str(index.name or ""), ",".join(str(e) for e in index.expressions))
+
+
+def is_expression_index(index: Index) -> bool:
+    return any(not isinstance(expression, Column) for expression in index.expressions)
+
+
+class Adapter:
+    """Base adapter: SQLAlchemy compiles everything, the adapter chooses what to emit."""
+
+    name: ClassVar[str] = ""
+    role: ClassVar[str] = APP
+    # The database has no schemas (SQLite): tables are created unqualified.
+    flatten_schemas: ClassVar[bool] = False
+    # Foreign keys can be created; False drops them with a loss line (ClickHouse).
+    supports_foreign_keys: ClassVar[bool] = True
+    # Every table is adapted on a private copy (the adapter changes columns or options).
+    always_copy: ClassVar[bool] = False
+    # Indexes on expressions (lower(email)); where False they are left out with a loss line.
+    supports_expression_indexes: ClassVar[bool] = True
+    expression_index_advice: ClassVar[str] = ""
+
+    def __init__(self, options: TargetOptions | None = None) -> None:
+        self.options = options or TargetOptions()
+
+    @property
+    def target(self) -> Target:
+        return Target(self.name, self.role)
+
+    @cached_property
+    def dialect(self) -> Dialect:
+        return self.create_dialect()
+
+    def create_dialect(self) -> Dialect:
+        raise NotImplementedError
+
+    # ---- hooks, in pipeline order ----------------------------------------------------------
+
+    def adapt_table(self, table: Table, report: LossReport) -> None:
+        """Change a private copy of `table` for this target (only called on copies)."""
+
+    def audit(self, tables: list[Table], report: LossReport) -> None:
+        """Record what this target cannot express. Default: comments where the dialect has none."""
+        if getattr(self.dialect, "supports_comments", False):
+            return
+        for table in tables:
+            if table.comment:
+                report.add("comment", table.fullname, f"{self.name} has no comments")
+            for column in table.columns:
+                if column.comment:
+                    report.add("comment", f"{table.fullname}.{column.name}", f"{self.name} has no comments")
+
+    def schema_elements(self, schemas: Iterable[str]) -> list[ExecutableDDLElement]:
+        return [CreateSchema(name) for name in schemas]
+
+    def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
+        """Named types to create before the tables (PostgreSQL enums and domains)."""
+        return []
+
+    def sequence_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
+        if not getattr(self.dialect, "supports_sequences", False):
+            return []
+        found: dict[str, Sequence] = {}
+        for table in tables:
+            for column in table.columns:
+                default = column.default
+                if isinstance(default, Sequence) and not default.optional:
+                    found.setdefault(f"{default.schema or ''}.{default.name}", default)
+            for seq in table.metadata._sequences.values():
+                found.setdefault(f"{seq.schema or ''}.{seq.name}", seq)
+        return [CreateSequence(found[key]) for key in sorted(found)]
+
+    def comment_elements(self, table: Table) -> list[ExecutableDDLElement]:
+        """Comments as separate statements where the dialect does not inline them."""
+        dialect = self.dialect
+        if not getattr(dialect, "supports_comments", False) or getattr(dialect, "inline_comments", False):
+            return []
+        elements: list[ExecutableDDLElement] = []
+        if table.comment:
+            elements.append(SetTableComment(table))
+        elements.extend(SetColumnComment(column) for column in table.columns if column.comment)
+        return elements
+
+    def index_elements(self, table: Table, report: LossReport) -> list[ExecutableDDLElement]:
+        elements: list[ExecutableDDLElement] = []
+        for index in sorted(table.indexes, key=index_key):
+            if not self.supports_expression_indexes and is_expression_index(index):
+                report.add("expression index", f"{table.fullname}.{index.name}", self.expression_index_advice)
+                continue
+            elements.append(CreateIndex(index))
+        return elements
+
+    def column_type(self, column: Any) -> str:
+        """The type this target gives a column, as DDL text (for the parity report)."""
+        return str(column.type.compile(dialect=self.dialect))
+
+
+class GenericAdapter(Adapter):
+    """Any other dialect SQLAlchemy can load (third-party packages), with the base behaviour."""
+
+    def __init__(self, options: TargetOptions | None, dialect: Dialect, name: str) -> None:
+        super().__init__(options)
+        self._dialect = dialect
+        self.name = name  # type: ignore[misc]  # an instance name: the class serves every such dialect
+
+    def create_dialect(self) -> Dialect:
+        return self._dialect
+
+    @classmethod
+    def for_sqlalchemy_dialect(cls, name: str, options: TargetOptions, known: list[str]) -> GenericAdapter:
+        from sqlalchemy.dialects import registry
+        from sqlalchemy.exc import NoSuchModuleError
+
+        try:
+            dialect_class = registry.load(name)
+        except NoSuchModuleError:
+            raise UsageError(f"unknown dialect {name!r} (known: {', '.join(known)})", where="--dialect") from None
+        except ImportError as error:
+            raise UsageError(f"dialect {name!r} needs a package that is not installed ({error})",
+                             where="--dialect") from None
+        return cls(options, dialect_class(), name)

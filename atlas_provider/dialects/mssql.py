@@ -1,0 +1,51 @@
+"""SQL Server: comments are extended properties, booleans are BIT, the default schema is dbo.
+
+SQLAlchemy renders column comments with `sp_addextendedproperty`, which names the schema; without a
+live connection the dialect does not know it, so it is set to SQL Server's default, `dbo`.
+https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/sp-addextendedproperty-transact-sql
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean
+from sqlalchemy.dialects.mssql.base import MSDDLCompiler, MSDialect
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.sql.elements import TextClause
+
+from .base import Adapter
+
+# T-SQL has no TRUE/FALSE literals; a BIT default is 1 or 0.
+BOOLEAN_WORDS = {"true": "1", "false": "0"}
+
+
+class ProviderMSDDLCompiler(MSDDLCompiler):
+    def get_column_default_string(self, column: Any) -> str | None:
+        default = column.server_default
+        if isinstance(column.type, Boolean) and default is not None and isinstance(default.arg, TextClause):
+            word = default.arg.text.strip().lower()
+            if word in BOOLEAN_WORDS:
+                return BOOLEAN_WORDS[word]
+        if isinstance(column.type, Boolean) and default is not None and isinstance(default.arg, str):
+            word = default.arg.strip().lower()
+            if word in BOOLEAN_WORDS:
+                return BOOLEAN_WORDS[word]
+        return super().get_column_default_string(column)
+
+
+class ProviderMSDialect(MSDialect):
+    ddl_compiler = ProviderMSDDLCompiler
+    default_schema_name = "dbo"
+
+
+class MSSQLAdapter(Adapter):
+    name = "mssql"
+    # https://learn.microsoft.com/sql/relational-databases/indexes/indexes-on-computed-columns
+    supports_expression_indexes = False
+    expression_index_advice = "SQL Server indexes columns only; index a computed column instead"
+
+    def create_dialect(self) -> Dialect:
+        # deprecate_large_types: VARCHAR(max)/VARBINARY(max), as on any SQL Server since 2012,
+        # rather than the deprecated TEXT/IMAGE an offline dialect would assume.
+        return ProviderMSDialect(deprecate_large_types=True)

@@ -1,0 +1,21 @@
+"""SQLite: one database, no schemas, no comments, no ALTER TABLE ... ADD CONSTRAINT.
+
+Schema-qualified tables are created unqualified (Atlas's SQLite dev database is one file), and
+foreign keys always stay inline: SQLite accepts a reference to a table created later.
+https://www.sqlite.org/foreignkeys.html
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.engine.interfaces import Dialect
+
+from .base import Adapter
+
+
+class SQLiteAdapter(Adapter):
+    name = "sqlite"
+    flatten_schemas = True
+
+    def create_dialect(self) -> Dialect:
+        return SQLiteDialect()

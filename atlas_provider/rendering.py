@@ -1,0 +1,185 @@
+"""Compile the ordered schema into the text Atlas reads.
+
+Every statement is compiled by SQLAlchemy for the target dialect and kept exactly as compiled (only
+the surrounding blank lines are trimmed). The file starts with a `-- atlas:pos` line per table; when a
+statement contains `;` (a function or trigger body from a DDL event) the file switches to Atlas's
+`-- atlas:delimiter` directive so that no statement is cut in two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import MetaData, Table
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.schema import AddConstraint, CreateTable, ExecutableDDLElement
+from sqlalchemy.sql.elements import ClauseElement
+
+from .dialects.base import Adapter
+from .errors import RenderError
+from .loading import Origin
+from .losses import LossReport
+from .ordering import Order
+
+DELIMITER = "-- end"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One compiled statement and the table it belongs to (for error messages)."""
+
+    sql: str
+    table: str | None = None
+
+
+class _RecordingConnection:
+    """Stands in for a connection when a DDL event listener is a plain function: it records what the
+    listener executes instead of running it, so its statements land in the output in place."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.engine = self
+        self.name = dialect.name
+        self.executed: list[Any] = []
+
+    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> None:
+        self.executed.append(statement)
+
+    def exec_driver_sql(self, statement: str, *args: Any, **kwargs: Any) -> None:
+        from sqlalchemy import text
+
+        self.executed.append(text(statement))
+
+
+def compile_sql(element: ClauseElement, adapter: Adapter, table: str | None = None) -> str:
+    """Compile one DDL element for the adapter's dialect; failures name the table and dialect."""
+    try:
+        return str(element.compile(dialect=adapter.dialect)).strip()
+    except Exception as error:  # SQLAlchemy raises CompileError, but dialects also raise others
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise RenderError(f"cannot compile {type(element).__name__}: {detail}", dialect=adapter.name,
+                          table=table) from error
+
+
+def _event_elements(target: Table | MetaData, event_name: str, adapter: Adapter) -> list[ClauseElement]:
+    """The DDL that `event.listen(target, event_name, ...)` would run for this dialect, in listen order."""
+    elements: list[ClauseElement] = []
+    for listener in getattr(target.dispatch, event_name):
+        if _is_sqlalchemy_listener(listener):
+            continue  # SQLAlchemy's own (enum types, sequences): the adapter emits those itself
+        connection = _RecordingConnection(adapter.dialect)
+        if isinstance(listener, ExecutableDDLElement):
+            if listener._should_execute(target, connection):
+                elements.append(listener.against(target) if hasattr(listener, "against") else listener)
+            continue
+        name = getattr(target, "fullname", "metadata")
+        try:
+            listener(target, connection, checkfirst=False, tables=None, _ddl_runner=None,
+                     _is_metadata_operation=isinstance(target, MetaData))
+        except Exception as error:
+            raise RenderError(f"{event_name} listener {getattr(listener, '__name__', listener)!r} failed: {error}",
+                              dialect=adapter.name, table=name) from error
+        elements.extend(e for e in connection.executed if isinstance(e, ClauseElement))
+    return elements
+
+
+def _is_sqlalchemy_listener(listener: Any) -> bool:
+    function = getattr(listener, "func", listener)  # functools.partial
+    module = getattr(function, "__module__", "") or ""
+    return module == "sqlalchemy" or module.startswith("sqlalchemy.")
+
+
+def build_statements(order: Order, adapter: Adapter, report: LossReport, *, create_schemas: bool | None) -> list[Statement]:
+    """Every statement of the schema, in execution order."""
+    tables = [table for table, _ in order.tables]
+    out: list[Statement] = []
+
+    def emit(elements: Iterable[ClauseElement], table: Table | None = None) -> None:
+        name = table.fullname if table is not None else None
+        out.extend(Statement(compile_sql(e, adapter, name), name) for e in elements)
+
+    schemas = sorted({t.schema for t in tables if t.schema})
+    if schemas and create_schemas is not False:
+        emit(adapter.schema_elements(schemas))
+    emit(adapter.type_elements(tables))
+    emit(adapter.sequence_elements(tables))
+    metadatas = list({id(t.metadata): t.metadata for t in tables}.values())
+    for metadata in metadatas:
+        emit(_event_elements(metadata, "before_create", adapter))
+    for table, inline_fks in order.tables:
+        emit(_event_elements(table, "before_create", adapter), table)
+        fks = inline_fks if adapter.supports_foreign_keys else []
+        emit([CreateTable(table, include_foreign_key_constraints=fks)], table)
+        emit(adapter.comment_elements(table), table)
+        emit(adapter.index_elements(table, report), table)
+        emit(_event_elements(table, "after_create", adapter), table)
+    if adapter.supports_foreign_keys:
+        for fk in order.deferred:
+            emit([AddConstraint(fk)], fk.table)
+    for metadata in metadatas:
+        emit(_event_elements(metadata, "after_create", adapter))
+    return out
+
+
+def position_lines(tables: Iterable[Table], origins: dict[str, Origin]) -> list[str]:
+    """`-- atlas:pos <table>[type=table] <file>:<line>` for every table whose origin is known."""
+    lines = []
+    for table in tables:
+        origin = origins.get(table.fullname)
+        if origin is not None:
+            lines.append(f"-- atlas:pos {table.fullname}[type=table] {origin.path}:{origin.line}")
+    return lines
+
+
+_DOLLAR_TAG = re.compile(r"\$[A-Za-z_]*\$")
+
+
+def has_bare_semicolon(sql: str) -> bool:
+    """Whether `sql` holds a `;` outside quotes, comments and dollar-quoted bodies: where Atlas's
+    splitter would cut the statement (a `;` inside a comment string is harmless)."""
+    i, n = 0, len(sql)
+    while i < n:
+        char = sql[i]
+        if char == ";":
+            return True
+        if char in "'\"`":
+            end = sql.find(char, i + 1)
+            while end != -1 and end + 1 < n and sql[end + 1] == char:  # doubled quote escapes itself
+                end = sql.find(char, end + 2)
+            if end == -1:
+                return False
+            i = end + 1
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end == -1 else end + 1
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            i = n if end == -1 else end + 2
+        elif char == "$" and (tag := _DOLLAR_TAG.match(sql, i)):
+            end = sql.find(tag.group(), tag.end())
+            if end == -1:
+                return False
+            if ";" in sql[tag.end():end]:
+                return True  # a function body: Atlas copes, but the delimiter makes it certain
+            i = end + len(tag.group())
+        else:
+            i += 1
+    return False
+
+
+def to_text(statements: list[Statement], positions: list[str]) -> str:
+    """The whole file. Statements end with `;`, or with the delimiter line when any contains `;`."""
+    if not statements:
+        return ""
+    use_delimiter = any(has_bare_semicolon(s.sql) for s in statements)
+    head = [f"-- atlas:delimiter {DELIMITER}", ""] if use_delimiter else []
+    if positions:
+        head += [*positions, ""]
+    if use_delimiter:
+        body = [f"{s.sql}\n{DELIMITER}\n" for s in statements]
+    else:
+        body = [f"{s.sql};\n" for s in statements]
+    return "\n".join(head) + ("\n" if head else "") + "\n".join(body)

@@ -1,0 +1,77 @@
+"""Model defects that every database would reject, caught before anything is printed.
+
+Each is a mistake real projects ship: a foreign key to a table that is not in the model, or to a
+column that is neither the primary key nor unique, an index with no columns, two indexes with one
+name. The message says which model, where it was defined, and what the user can do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import ForeignKeyConstraint, Index, Table, UniqueConstraint
+from sqlalchemy.exc import NoReferencedColumnError, NoReferencedTableError
+
+from .errors import ModelError
+from .loading import Model
+
+
+def _unique_column_sets(table: Table) -> list[frozenset[str]]:
+    sets = [frozenset(c.name for c in table.primary_key.columns)]
+    sets += [frozenset(c.name for c in con.columns) for con in table.constraints if isinstance(con, UniqueConstraint)]
+    sets += [frozenset(c.name for c in ix.columns) for ix in table.indexes if ix.unique and ix.columns]
+    sets += [frozenset({c.name}) for c in table.columns if c.unique]
+    return [s for s in sets if s]
+
+
+def _check_foreign_key(fk: ForeignKeyConstraint, where: str) -> None:
+    local = ", ".join(f"{fk.table.name}.{c.name}" for c in fk.columns) or fk.table.name
+    referred: list[str] = []
+    for element in fk.elements:
+        try:
+            column = element.column
+        except (NoReferencedTableError, NoReferencedColumnError) as error:
+            raise ModelError(
+                f"foreign key {local} -> {element.target_fullname}: {str(error).splitlines()[0]}; "
+                "define that table in the model or load the module that does (--path/--model)",
+                where=where,
+            ) from None
+        referred.append(column.name)
+    target = fk.elements[0].column.table
+    if frozenset(referred) not in _unique_column_sets(target):
+        names = ", ".join(f"{target.fullname}.{name}" for name in referred)
+        raise ModelError(
+            f"foreign key {local} -> {names}: the referenced column is neither the primary key nor unique, "
+            f"which databases reject; mark it unique (unique=True or a UniqueConstraint) or refer to the primary key",
+            where=where,
+        )
+
+
+def validate(model: Model) -> None:
+    """Raise ModelError for the first defect found, in table order."""
+    index_names: dict[tuple[str, str], str] = {}
+    for table in model.tables:
+        where = model.where(table)
+        for fk in sorted(table.foreign_key_constraints, key=lambda f: [c.name for c in f.columns]):
+            _check_foreign_key(fk, where)
+        seen_in_table: dict[str, Index] = defaultdict()
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if not index.expressions:
+                raise ModelError(
+                    f"index {index.name!r} on {table.fullname} has no columns; give it columns or remove it",
+                    where=where,
+                )
+            name = str(index.name or "")
+            if not name:
+                continue
+            if name in seen_in_table:
+                raise ModelError(f"index {name!r} is declared twice on {table.fullname}; remove one", where=where)
+            seen_in_table[name] = index
+            # PostgreSQL and SQLite index names are unique per schema, not per table
+            other = index_names.setdefault((table.schema or "", name), table.fullname)
+            if other != table.fullname:
+                raise ModelError(
+                    f"index name {name!r} is used on both {other} and {table.fullname}; index names must be unique "
+                    "within a schema",
+                    where=where,
+                )

@@ -1,0 +1,375 @@
+"""Real databases that stand in for Atlas's clean dev database, one registry entry per backend.
+
+Each backend hands out a NEW EMPTY database per use (``fresh_database()``), database-scoped like Atlas's
+``docker://postgres/15/dev``: the provider's output may create schemas of its own. Backends are data plus a few
+hooks; adding one (ClickHouse through chDB, say) means one subclass and one entry in ``BACKENDS``.
+
+Where a server comes from, in order: the URL in the backend's environment variable, its default URL, a
+testcontainers container (only when a Docker daemon answers and no URL variable was set). When none works the
+test is skipped with the reason, or fails when ``CI=true`` so a broken CI database cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import tempfile
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+from weakref import WeakKeyDictionary
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
+
+__all__ = ["BACKENDS", "Backend", "Traits", "backend_for", "live_backends"]
+
+# Every database we create carries this prefix, so cleanup never mistakes another run's database for ours.
+FRESH_PREFIX = "atlas_test_"
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What a backend stores and reflects, so one comparison (compare.py) serves every backend."""
+
+    #: False: the backend has one namespace and named schemas are flattened into it (SQLite).
+    schemas: bool = True
+    #: Table and column comments are stored and reflected.
+    comments: bool = True
+    #: CHECK constraints are reflected.
+    check_constraints: bool = True
+    #: A unique constraint is a unique index and reflects as either (MySQL, MariaDB, SQL Server).
+    unique_index_is_constraint: bool = False
+    #: The engine adds an index on foreign key columns no index covers (InnoDB).
+    fk_creates_index: bool = False
+    #: ON DELETE / ON UPDATE actions that mean "no action" on this backend; they compare equal to none.
+    no_action: frozenset[str] = frozenset({"NO ACTION"})
+    #: CHECK constraints the server adds by itself, matched against their SQL text.
+    implicit_checks: re.Pattern[str] | None = None
+    #: Type family of the model -> other families a column of that type may reflect as here.
+    same_type: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Backend(ABC):
+    """One kind of dev database: how to get a fresh one and which of its schemas hold the user's tables."""
+
+    name: str  # the pytest id
+    dialect: str  # the --dialect value the provider is asked for
+    traits: Traits = Traits()
+
+    @property
+    def live(self) -> bool:
+        """True when the default test run should use this backend (it needs no URL, or one was given)."""
+        return True
+
+    @abstractmethod
+    @contextmanager
+    def fresh_database(self) -> Iterator[Engine]:
+        """Yield an Engine on a new empty database, dropped afterwards with whatever the DDL created."""
+
+    def extra_schemas(self, engine: Engine) -> list[str]:
+        """Names of the non-default schemas of ``engine``'s database that may hold the user's tables."""
+        return []
+
+
+# Which backend made each fresh engine, so reflect() can ask it for the schemas to read.
+_ORIGIN: WeakKeyDictionary[Engine, Backend] = WeakKeyDictionary()
+
+
+def backend_for(engine: Engine) -> Backend | None:
+    """The backend whose ``fresh_database()`` created ``engine``, or None for any other engine."""
+    return _ORIGIN.get(engine)
+
+
+def live_backends() -> list[str]:
+    """Names of the backends the default test run covers, in registry order."""
+    return [name for name, backend in BACKENDS.items() if backend.live]
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true, so this is an error rather than a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _docker_available() -> bool:
+    try:
+        import docker
+
+        return bool(docker.from_env().ping())
+    except Exception:  # any failure means "no usable daemon": missing socket, permissions, old API
+        return False
+
+
+@dataclass
+class ServerBackend(Backend):
+    """A database server reached by URL, where each fresh database is a CREATE DATABASE."""
+
+    url_envs: tuple[str, ...] = ()  # looked up in order; the first one set wins
+    default_url: str | None = None
+    image: str | None = None  # testcontainers fallback, when Docker is there and no URL variable is set
+    connect_args: Mapping[str, Any] = field(default_factory=lambda: {"connect_timeout": 5})
+    _server: sa.URL | None = field(default=None, init=False, repr=False)
+
+    @property
+    def live(self) -> bool:
+        return self._configured_url() is not None
+
+    def _configured_url(self) -> str | None:
+        return next((os.environ[v] for v in self.url_envs if os.environ.get(v)), None) or self.default_url
+
+    def server_url(self) -> sa.URL:
+        """A URL of a reachable server, found once per process; skips or fails the test when there is none."""
+        if self._server is not None:
+            return self._server
+        url = self._configured_url()
+        url_given = any(os.environ.get(v) for v in self.url_envs)
+        if url is None:
+            # Opt-in backends: not configured is not an outage, so never a CI failure.
+            pytest.skip(f"{self.name}: set {self.url_envs[0]} to test on it")
+        problem = self._probe(url)
+        if problem is None:
+            self._server = sa.make_url(url)
+        elif not url_given and self.image and _docker_available():
+            self._server = self._start_container()
+        else:
+            source = "from " + " / ".join(self.url_envs) if url_given else "(default)"
+            _unavailable(f"{self.name} server {url} {source} is unreachable: {problem}")
+        return self._server
+
+    def _probe(self, url: str) -> str | None:
+        engine = sa.create_engine(url, poolclass=NullPool, connect_args=dict(self.connect_args))
+        try:
+            with engine.connect():
+                return None
+        except Exception as exc:  # driver missing, refused, bad credentials: all mean "not usable"
+            return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        finally:
+            engine.dispose()
+
+    def _start_container(self) -> sa.URL:
+        container = self._container()
+        container.start()
+        atexit.register(container.stop)
+        return sa.make_url(container.get_connection_url())
+
+    def _container(self) -> Any:
+        raise NotImplementedError(f"{self.name} has no container fallback")
+
+    @contextmanager
+    def fresh_database(self) -> Iterator[Engine]:
+        server = self.server_url()
+        name = f"{FRESH_PREFIX}{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                self._create(conn, name)
+            # NullPool: no pooled connection outlives a test and blocks the DROP DATABASE.
+            engine = sa.create_engine(server.set(database=name), poolclass=NullPool)
+            _ORIGIN[engine] = self
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+        finally:
+            with admin.connect() as conn:
+                self._drop(conn, name)
+            admin.dispose()
+
+    @abstractmethod
+    def _create(self, conn: Connection, name: str) -> None: ...
+
+    @abstractmethod
+    def _drop(self, conn: Connection, name: str) -> None: ...
+
+
+@dataclass
+class PostgresBackend(ServerBackend):
+    def _container(self) -> Any:
+        from testcontainers.community.postgres import PostgresContainer
+
+        return PostgresContainer(self.image or "postgres:15", driver="psycopg")
+
+    def _create(self, conn: Connection, name: str) -> None:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def _drop(self, conn: Connection, name: str) -> None:
+        # FORCE (PostgreSQL 13+) ends sessions a test left open instead of failing the drop.
+        force = " WITH (FORCE)" if (conn.dialect.server_version_info or (0,)) >= (13,) else ""
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"{force}')
+
+    def extra_schemas(self, engine: Engine) -> list[str]:
+        inspector = sa.inspect(engine)
+        return [
+            s
+            for s in inspector.get_schema_names()
+            if s != inspector.default_schema_name and not s.startswith("pg_") and s != "information_schema"
+        ]
+
+
+_MYSQL_SYSTEM = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
+
+
+@dataclass
+class MySQLBackend(ServerBackend):
+    """MySQL and MariaDB, where a schema IS a database: CREATE SCHEMA makes a server-wide database.
+
+    So the databases on the server are listed before each fresh database is made; afterwards the new ones are
+    the DDL's, reflected by ``extra_schemas`` and dropped with the fresh database.
+    """
+
+    _existing: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
+
+    def _container(self) -> Any:
+        from testcontainers.community.mysql import MySqlContainer
+
+        return MySqlContainer(self.image or "mysql:8", dialect="pymysql", username="root", password="test")
+
+    def _databases(self, conn: Connection) -> frozenset[str]:
+        return frozenset(row[0] for row in conn.exec_driver_sql("SHOW DATABASES"))
+
+    def _created_since(self, conn: Connection, name: str) -> list[str]:
+        # Skip other runs' fresh databases: they are theirs to drop.
+        new = self._databases(conn) - self._existing.get(name, frozenset()) - _MYSQL_SYSTEM
+        return sorted(d for d in new if d == name or not d.startswith(FRESH_PREFIX))
+
+    def _create(self, conn: Connection, name: str) -> None:
+        self._existing[name] = self._databases(conn)
+        # utf8mb4 explicitly: MySQL 8's default, while MariaDB 10.x servers often still default to latin1.
+        conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+
+    def _drop(self, conn: Connection, name: str) -> None:
+        # A transaction a test left open holds metadata locks; fail after 10 s instead of waiting a year.
+        conn.exec_driver_sql("SET SESSION lock_wait_timeout = 10")
+        for database in self._created_since(conn, name):
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{database}`")
+        self._existing.pop(name, None)
+
+    def extra_schemas(self, engine: Engine) -> list[str]:
+        with engine.connect() as conn:
+            return [d for d in self._created_since(conn, engine.url.database or "") if d != engine.url.database]
+
+
+_MSSQL_SYSTEM = frozenset({"dbo", "guest", "INFORMATION_SCHEMA", "sys"})
+
+
+@dataclass
+class MSSQLBackend(ServerBackend):
+    connect_args: Mapping[str, Any] = field(default_factory=dict)
+
+    def _create(self, conn: Connection, name: str) -> None:
+        conn.exec_driver_sql(f"CREATE DATABASE [{name}]")
+
+    def _drop(self, conn: Connection, name: str) -> None:
+        conn.exec_driver_sql(f"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE")
+        conn.exec_driver_sql(f"DROP DATABASE [{name}]")
+
+    def extra_schemas(self, engine: Engine) -> list[str]:
+        # Fixed database roles (db_owner, ...) own schemas of their own name.
+        return [
+            s
+            for s in sa.inspect(engine).get_schema_names()
+            if s not in _MSSQL_SYSTEM and not s.startswith("db_")
+        ]
+
+
+@dataclass
+class SQLiteBackend(Backend):
+    """A temporary database file; SQLite has a single schema, so there is nothing else to reflect."""
+
+    @contextmanager
+    def fresh_database(self) -> Iterator[Engine]:
+        with tempfile.TemporaryDirectory(prefix=FRESH_PREFIX) as directory:
+            engine = sa.create_engine(f"sqlite:///{directory}/dev.db", poolclass=NullPool)
+            _ORIGIN[engine] = self
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+
+
+_MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/"
+_MYSQL_TRAITS = dict(
+    unique_index_is_constraint=True,
+    fk_creates_index=True,
+    # InnoDB treats RESTRICT and NO ACTION alike and SHOW CREATE TABLE omits both.
+    no_action=frozenset({"NO ACTION", "RESTRICT"}),
+)
+
+BACKENDS: dict[str, Backend] = {
+    backend.name: backend
+    for backend in (
+        PostgresBackend(
+            "postgresql",
+            dialect="postgresql",
+            url_envs=("ATLAS_TEST_POSTGRESQL_URL",),
+            default_url="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+            image="postgres:15",
+        ),
+        MySQLBackend(
+            "mysql",
+            dialect="mysql",
+            url_envs=("ATLAS_TEST_MYSQL_URL",),
+            default_url=_MYSQL_URL,
+            image="mysql:8",
+            # BOOLEAN is TINYINT(1); SQLAlchemy stores Uuid as CHAR(32) here.
+            traits=Traits(**_MYSQL_TRAITS, same_type={"boolean": frozenset({"integer"}), "uuid": frozenset({"string"})}),
+        ),
+        MySQLBackend(
+            "mariadb",
+            dialect="mariadb",
+            url_envs=("ATLAS_TEST_MARIADB_URL", "ATLAS_TEST_MYSQL_URL"),
+            default_url=_MYSQL_URL,
+            image="mariadb:10.11",
+            traits=Traits(
+                **_MYSQL_TRAITS,
+                # JSON is an alias of LONGTEXT plus CHECK (json_valid(col)):
+                # https://mariadb.com/kb/en/json-data-type/
+                implicit_checks=re.compile(r"json_valid\s*\(", re.IGNORECASE),
+                same_type={
+                    "boolean": frozenset({"integer"}),
+                    "json": frozenset({"text"}),
+                    "uuid": frozenset({"string"}),  # native UUID only since 10.7; CHAR(32) before
+                },
+            ),
+        ),
+        SQLiteBackend(
+            "sqlite",
+            dialect="sqlite",
+            traits=Traits(
+                schemas=False,
+                comments=False,
+                # Types are whatever name was declared; names SQLAlchemy does not know reflect by affinity
+                # (https://www.sqlite.org/datatype3.html#determination_of_column_affinity), e.g. UUID -> NUMERIC.
+                same_type={
+                    "boolean": frozenset({"integer", "numeric"}),
+                    "enum": frozenset({"string"}),
+                    "uuid": frozenset({"string", "numeric"}),
+                    "json": frozenset({"text", "numeric"}),
+                    "numeric": frozenset({"float"}),
+                    "float": frozenset({"numeric"}),
+                },
+            ),
+        ),
+        MSSQLBackend(
+            "mssql",
+            dialect="mssql",
+            url_envs=("ATLAS_TEST_MSSQL_URL",),
+            traits=Traits(
+                unique_index_is_constraint=True,
+                same_type={
+                    "enum": frozenset({"string"}),
+                    "json": frozenset({"string", "text"}),  # NVARCHAR(max)
+                    "text": frozenset({"string"}),  # VARCHAR(max)
+                },
+            ),
+        ),
+    )
+}
