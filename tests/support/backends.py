@@ -19,7 +19,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 from weakref import WeakKeyDictionary
 
@@ -296,10 +296,10 @@ class SQLiteBackend(Backend):
 
 
 _MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/"
-_MYSQL_TRAITS = dict(
+_INNODB = Traits(
     unique_index_is_constraint=True,
     fk_creates_index=True,
-    # InnoDB treats RESTRICT and NO ACTION alike and SHOW CREATE TABLE omits both.
+    # InnoDB treats RESTRICT and NO ACTION alike, and SHOW CREATE TABLE omits both.
     no_action=frozenset({"NO ACTION", "RESTRICT"}),
 )
 
@@ -320,7 +320,7 @@ BACKENDS: dict[str, Backend] = {
             default_url=_MYSQL_URL,
             image="mysql:8",
             # BOOLEAN is TINYINT(1); SQLAlchemy stores Uuid as CHAR(32) here.
-            traits=Traits(**_MYSQL_TRAITS, same_type={"boolean": frozenset({"integer"}), "uuid": frozenset({"string"})}),
+            traits=replace(_INNODB, same_type={"boolean": frozenset({"integer"}), "uuid": frozenset({"string"})}),
         ),
         MySQLBackend(
             "mariadb",
@@ -328,8 +328,8 @@ BACKENDS: dict[str, Backend] = {
             url_envs=("ATLAS_TEST_MARIADB_URL", "ATLAS_TEST_MYSQL_URL"),
             default_url=_MYSQL_URL,
             image="mariadb:10.11",
-            traits=Traits(
-                **_MYSQL_TRAITS,
+            traits=replace(
+                _INNODB,
                 # JSON is an alias of LONGTEXT plus CHECK (json_valid(col)):
                 # https://mariadb.com/kb/en/json-data-type/
                 implicit_checks=re.compile(r"json_valid\s*\(", re.IGNORECASE),
