@@ -72,6 +72,7 @@ def main_command(
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when the target cannot express something the model declares.")] = False,
     setting: SettingOpt = None,
+    cache: Annotated[bool, typer.Option("--cache", help="Answer a repeated run from the cache when provably nothing changed (arguments, interpreter, every imported file).")] = False,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Compatibility: skip model modules that fail to import, with a warning each (their tables are then missing).")] = False,
     show_traceback: Annotated[bool, typer.Option("--traceback", help=f"Show the full stack on errors (or set {TRACEBACK_ENV}=1).")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
@@ -95,8 +96,13 @@ def main_command(
                             skip_errors=skip_errors, warn=warn)
         check_model(loaded)
         schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict)
-        for line in schema.losses.lines():
-            warn(line)
+        warnings = [f"{PROG}: warning: {line}" for line in schema.losses.lines()]
+        for line in warnings:
+            print(line, file=sys.stderr)
+        if cache:
+            from .cache import store
+
+            store(sys.argv[1:], schema.text, warnings)
         return schema.text
 
     guarded(run, show_traceback)
@@ -170,5 +176,7 @@ def _one_line(text: str) -> str:
 
 
 def main() -> None:
-    """Console entry point (`atlas-provider`, `atlas-provider-sqlalchemy`, `python -m atlas_provider`)."""
-    app(prog_name=PROG)
+    """Kept for callers of `atlas_provider.cli:main`; the console scripts use `__main__.main`."""
+    from .__main__ import main as entry
+
+    entry()
