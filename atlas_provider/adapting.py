@@ -42,6 +42,9 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
     target_metadata = MetaData(naming_convention=dict(first.naming_convention))
     copies: list[Table] = []
     for table in tables:
+        # Names derived while copying (index=True, unique=True, type-bound CHECKs) follow the convention
+        # of the table's own MetaData: the tables may come from several, with different conventions.
+        target_metadata.naming_convention = table.metadata.naming_convention
         if adapter.flatten_schemas:
             copy = table.to_metadata(target_metadata, schema=None, referred_schema_fn=_no_schema)
         else:

@@ -319,8 +319,13 @@ def load_model(
                     if warn is not None:
                         warn(f"skipped {error} (--skip-errors): its tables are missing from the schema")
         for module_name, attr in specs:
+            already = set(recorder.tables)
             module = _import(module_name, base, base)
-            if attr is None:
+            if attr is None:  # a bare module: the MetaData its import filled, as with --path
+                explicit.extend(
+                    table.metadata for key, (table, origin) in recorder.tables.items()
+                    if key not in already and origin is not None
+                )
                 continue
             value: object = module
             for part in attr.split("."):

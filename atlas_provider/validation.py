@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import ForeignKeyConstraint, Index, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Table, UniqueConstraint
 from sqlalchemy.exc import NoReferencedColumnError, NoReferencedTableError
 
 from .errors import ModelError
@@ -24,12 +24,30 @@ def _unique_column_sets(table: Table) -> list[frozenset[str]]:
     return [s for s in sets if s]
 
 
-def _check_foreign_key(fk: ForeignKeyConstraint, where: str) -> None:
+def _referred_column(element: ForeignKey, tables: dict[str, Table]) -> Column:
+    """The column a foreign key points at. A string foreign key resolves only within its own MetaData;
+    the model may spread its tables over several (two declarative bases), so look the rest up by name."""
+    try:
+        return element.column
+    except NoReferencedTableError:
+        table_name, _, column_name = element.target_fullname.rpartition(".")
+        table = tables.get(table_name)
+        if table is None or table.metadata is element.parent.table.metadata:
+            raise
+        if column_name not in table.columns:
+            raise NoReferencedColumnError(
+                f"table {table_name!r} has no column named {column_name!r}", table_name, column_name
+            ) from None
+        return table.columns[column_name]
+
+
+def _check_foreign_key(fk: ForeignKeyConstraint, where: str, tables: dict[str, Table]) -> None:
     local = ", ".join(f"{fk.table.name}.{c.name}" for c in fk.columns) or fk.table.name
     referred: list[str] = []
+    target: Table | None = None
     for element in fk.elements:
         try:
-            column = element.column
+            column = _referred_column(element, tables)
         except (NoReferencedTableError, NoReferencedColumnError) as error:
             raise ModelError(
                 f"foreign key {local} -> {element.target_fullname}: {str(error).splitlines()[0]}; "
@@ -37,7 +55,8 @@ def _check_foreign_key(fk: ForeignKeyConstraint, where: str) -> None:
                 where=where,
             ) from None
         referred.append(column.name)
-    target = fk.elements[0].column.table
+        target = column.table
+    assert target is not None
     if frozenset(referred) not in _unique_column_sets(target):
         names = ", ".join(f"{target.fullname}.{name}" for name in referred)
         raise ModelError(
@@ -50,10 +69,11 @@ def _check_foreign_key(fk: ForeignKeyConstraint, where: str) -> None:
 def validate(model: Model) -> None:
     """Raise ModelError for the first defect found, in table order."""
     index_names: dict[tuple[str, str], str] = {}
+    by_name = {table.fullname: table for table in model.tables}
     for table in model.tables:
         where = model.where(table)
         for fk in sorted(table.foreign_key_constraints, key=lambda f: [c.name for c in f.columns]):
-            _check_foreign_key(fk, where)
+            _check_foreign_key(fk, where, by_name)
         seen_in_table: dict[str, Index] = defaultdict()
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             if not index.expressions:
