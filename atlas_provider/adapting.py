@@ -8,11 +8,14 @@ from several MetaData and refer to each other by name, or the adapter always ada
 
 from __future__ import annotations
 
-from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, MetaData, Table
+from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, MetaData, Table, event
+from sqlalchemy.schema import ExecutableDDLElement
 
 from .dialects.base import Adapter
 from .losses import LossReport
 from .selection import Selection, kept_foreign_keys
+
+_DDL_EVENTS = ("before_create", "after_create")
 
 
 def _crosses_metadata(tables: list[Table]) -> bool:
@@ -40,6 +43,8 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
         return tables
     first = tables[0].metadata if tables else MetaData()
     target_metadata = MetaData(naming_convention=dict(first.naming_convention))
+    for source in {id(t.metadata): t.metadata for t in tables}.values():
+        _copy_ddl_listeners(source, target_metadata)
     copies: list[Table] = []
     for table in tables:
         # Names derived while copying (index=True, unique=True, type-bound CHECKs) follow the convention
@@ -49,11 +54,27 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
             copy = table.to_metadata(target_metadata, schema=None, referred_schema_fn=_no_schema)
         else:
             copy = table.to_metadata(target_metadata)
+        _copy_ddl_listeners(table, copy)
         _drop_excluded(copy, table, selection)
         _drop_dangling_foreign_keys(copy, table, selection)
         adapter.adapt_table(copy, report)
         copies.append(copy)
     return copies
+
+
+def _copy_ddl_listeners(source: Table | MetaData, copy: Table | MetaData) -> None:
+    """Carry the model's own before/after_create listeners (DDL("CREATE VIEW ..."), functions) over to
+    the copy: to_metadata() only carries those listened with propagate=True. SQLAlchemy's own (enum
+    types of the columns) are left, as the copy's columns registered theirs."""
+    for name in _DDL_EVENTS:
+        present = list(getattr(copy.dispatch, name))
+        for listener in getattr(source.dispatch, name):
+            if listener in present:
+                continue
+            function = getattr(listener, "func", listener)  # functools.partial
+            module = (getattr(function, "__module__", "") or "").split(".")[0]
+            if isinstance(listener, ExecutableDDLElement) or module != "sqlalchemy":
+                event.listen(copy, name, listener)
 
 
 def _no_schema(*_: object) -> object:

@@ -14,6 +14,7 @@ import fnmatch
 import importlib
 import importlib.util
 import os
+import stat
 import sys
 import sysconfig
 import traceback
@@ -136,8 +137,26 @@ def discover_modules(
                 continue
             if not name.isascii() or not Path(name).stem.replace("_", "a").isalnum():
                 continue  # not importable as a module name (e.g. "my-script.py")
+            _check_readable(file, relative)
             modules.append(_module_name(file, root))
     return root, sorted(set(modules))
+
+
+def _check_readable(file: Path, relative: str) -> None:
+    """Fail on a model file that cannot be read (a dangling symlink, no permission): Python's import
+    system would pass over it, or find another module by that name, and its tables would be missing."""
+    try:
+        # O_NONBLOCK: a FIFO named like a module must not hang the provider
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            problem = None if stat.S_ISREG(os.fstat(fd).st_mode) else "not a regular file"
+        finally:
+            os.close(fd)
+    except OSError as error:
+        problem = error.strerror or str(error)
+    if problem:
+        raise ModelImportError(f"cannot read this file ({problem}); fix it or leave it out with --exclude",
+                               path=relative)
 
 
 def _relative(path: Path, cwd: Path) -> str:
@@ -165,39 +184,45 @@ def _library_dirs() -> tuple[str, ...]:
     return tuple(os.path.normcase(os.path.abspath(d)) + os.sep for d in dirs)
 
 
-def _user_frame(frame: FrameType | None, library: tuple[str, ...]) -> FrameType | None:
-    """The user's frame that created a table, or None when a library module's own code did (e.g.
-    SQLAlchemy's dialect modules define information-schema tables when first imported)."""
-    while frame is not None:
-        code = frame.f_code
-        filename = code.co_filename
-        if filename.startswith("<"):
-            frame = frame.f_back
-            continue
-        if not os.path.normcase(os.path.abspath(filename)).startswith(library):
-            return frame
-        if code.co_name == "<module>":
-            return None
-        frame = frame.f_back
-    return None
-
-
 class _TableRecorder:
-    """Records every Table attached to a MetaData while active, with the user frame that made it."""
+    """Records every Table attached to a MetaData while active, with the user frame that made it.
+
+    It runs once per table, so what it learns about a file (library or not, its relative path) is
+    remembered by file name.
+    """
 
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd
         self.library = _library_dirs()
         self.tables: dict[int, tuple[Table, Origin | None]] = {}
+        self._paths: dict[str, str | None] = {}  # code file name -> path relative to cwd, None: library
+
+    def _user_path(self, filename: str) -> str | None:
+        if filename not in self._paths:
+            if filename.startswith("<"):
+                self._paths[filename] = None
+            elif os.path.normcase(os.path.abspath(filename)).startswith(self.library):
+                self._paths[filename] = None
+            else:
+                self._paths[filename] = _relative(Path(filename), self.cwd)
+        return self._paths[filename]
+
+    def _origin(self, frame: FrameType | None) -> Origin | None:
+        """The user's line that created a table, or None when a library module's own code did (e.g.
+        SQLAlchemy's dialect modules define information-schema tables when first imported)."""
+        while frame is not None:
+            code = frame.f_code
+            path = self._user_path(code.co_filename)
+            if path is not None:
+                return Origin(path, frame.f_lineno)
+            if code.co_name == "<module>" and not code.co_filename.startswith("<"):
+                return None
+            frame = frame.f_back
+        return None
 
     def _on_attach(self, table: Table, parent: object) -> None:
-        if not isinstance(parent, MetaData):
-            return
-        frame = _user_frame(sys._getframe(1), self.library)
-        origin = None
-        if frame is not None:
-            origin = Origin(_relative(Path(frame.f_code.co_filename), self.cwd), frame.f_lineno)
-        self.tables[id(table)] = (table, origin)
+        if isinstance(parent, MetaData):
+            self.tables[id(table)] = (table, self._origin(sys._getframe(1)))
 
     @contextlib.contextmanager
     def active(self) -> Iterator[None]:
@@ -238,6 +263,8 @@ def _blame(error: BaseException, root: Path, cwd: Path, module: str) -> tuple[st
     found: tuple[str, int | None] | None = None
     for frame, line in traceback.walk_tb(error.__traceback__):
         filename = frame.f_code.co_filename
+        if filename.startswith("<"):  # "<frozen importlib._bootstrap>", "<string>": no file of the user's
+            continue
         if os.path.normcase(os.path.abspath(filename)).startswith(root_prefix):
             found = (_relative(Path(filename), cwd), line)
     if found is None:
@@ -246,6 +273,27 @@ def _blame(error: BaseException, root: Path, cwd: Path, module: str) -> tuple[st
             return _relative(Path(filename), cwd), None
         return module, None
     return found
+
+
+def _check_same_file(module: ModuleType, name: str, root: Path, cwd: Path) -> None:
+    """Fail when `import name` gave a module other than the file found under --path: a name already
+    imported from elsewhere (a file `types.py` in a folder without `__init__.py` is the standard
+    library's `types`) would otherwise leave that file's tables out without a word."""
+    base = root.joinpath(*name.split("."))
+    expected = [base.with_name(base.name + ".py"), base / "__init__.py"]
+    found = getattr(module, "__file__", None) or getattr(getattr(module, "__spec__", None), "origin", None)
+    if found and any(os.path.realpath(found) == os.path.realpath(e) for e in expected):
+        return
+    mine = next((e for e in expected if e.exists()), expected[0])
+    other = "a built-in module"
+    if found and found not in ("built-in", "frozen"):
+        other = _relative(Path(found), cwd)
+        other = os.path.abspath(found) if other.startswith("../") else other
+    raise ModelImportError(
+        f"the module name {name!r} is already taken by {other}, so this file is not imported; "
+        "rename the file or make its folder a package (add __init__.py)",
+        path=_relative(mine, cwd),
+    )
 
 
 @contextlib.contextmanager
@@ -312,7 +360,7 @@ def load_model(
         for root, modules in plan:
             for name in modules:
                 try:
-                    _import(name, root, base)
+                    _check_same_file(_import(name, root, base), name, root, base)
                 except ModelImportError as error:
                     if not skip_errors:
                         raise

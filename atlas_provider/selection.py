@@ -61,8 +61,15 @@ class Selection:
         return bool(self.excluded_columns or self.excluded_items)
 
 
+def info_of(item: SchemaItem) -> dict:
+    """`item.info` without creating it: SQLAlchemy makes the dict on first access, and reading it on
+    every column of a large model would create thousands of empty dicts for nothing."""
+    info = vars(item).get("info")
+    return info if isinstance(info, dict) else {}
+
+
 def atlas_info(item: SchemaItem) -> dict:
-    info = item.info.get("atlas") if item.info else None
+    info = info_of(item).get("atlas")
     return info if isinstance(info, dict) else {}
 
 
@@ -79,6 +86,8 @@ def _names(value: object) -> list[str]:
 def check_info(item: SchemaItem, where: str, known_targets: Collection[str]) -> None:
     """Reject unknown keys, unknown target names and unknown accept kinds in info['atlas']."""
     info = atlas_info(item)
+    if not info:
+        return
     unknown_keys = sorted(set(info) - ATLAS_KEYS)
     if unknown_keys:
         raise ModelError(f"info['atlas'] has unknown key {unknown_keys[0]!r} (known: {', '.join(sorted(ATLAS_KEYS))})",

@@ -80,6 +80,11 @@ class Adapter:
     def create_dialect(self) -> Dialect:
         raise NotImplementedError
 
+    @cached_property
+    def ddl_compiler(self) -> Any:
+        """One DDL compiler for the whole run (see rendering.compile_sql)."""
+        return self.dialect.ddl_compiler(self.dialect, None)
+
     # ---- hooks, in pipeline order ----------------------------------------------------------
 
     def adapt_table(self, table: Table, report: LossReport) -> None:
@@ -160,7 +165,8 @@ class GenericAdapter(Adapter):
         try:
             dialect_class = registry.load(name)
         except NoSuchModuleError:
-            raise UsageError(f"unknown dialect {name!r} (known: {', '.join(known)})", where="--dialect") from None
+            raise UsageError(f"unknown dialect {name!r}: not built in, and no installed package provides it "
+                             f"(known: {', '.join(known)})", where="--dialect") from None
         except ImportError as error:
             raise UsageError(f"dialect {name!r} needs a package that is not installed ({error})",
                              where="--dialect") from None
