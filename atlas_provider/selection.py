@@ -189,9 +189,10 @@ def select(tables: Sequence[Table], target: Target, where: dict[str, str]) -> Se
         for item in [*sorted(table.indexes, key=lambda i: str(i.name)), *table.constraints]:
             if item is table.primary_key:
                 continue
-            if not wanted(item, target) or _column_names(item) & gone:
+            if not wanted(item, target):
                 items.append(item)
-            elif isinstance(item, CheckConstraint) and gone and _check_mentions(item, gone):
+            elif gone and (_column_names(item) & gone
+                           or isinstance(item, CheckConstraint) and _check_mentions(item, gone)):
                 items.append(item)
         if items:
             excluded_items[table.fullname] = items
