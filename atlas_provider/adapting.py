@@ -55,6 +55,8 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
         else:
             copy = table.to_metadata(target_metadata)
         _copy_ddl_listeners(table, copy)
+        _copy_index_info(table, copy)
+        adapter.carry_over(table, copy)
         _drop_excluded(copy, table, selection)
         _drop_dangling_foreign_keys(copy, table, selection)
         adapter.adapt_table(copy, report)
@@ -75,6 +77,15 @@ def _copy_ddl_listeners(source: Table | MetaData, copy: Table | MetaData) -> Non
             module = (getattr(function, "__module__", "") or "").split(".")[0]
             if isinstance(listener, ExecutableDDLElement) or module != "sqlalchemy":
                 event.listen(copy, name, listener)
+
+
+def _copy_index_info(source: Table, copy: Table) -> None:
+    """to_metadata() does not copy `Index.info` (SQLAlchemy 2.0 and 2.1); carry it over by index identity."""
+    infos = {_item_key(index): index.info for index in source.indexes if index.info}
+    for index in copy.indexes:
+        info = infos.get(_item_key(index))
+        if info:
+            index.info.update(info)
 
 
 def _no_schema(*_: object) -> object:

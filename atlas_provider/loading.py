@@ -18,6 +18,7 @@ import stat
 import sys
 import sysconfig
 import traceback
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,6 +197,11 @@ class _TableRecorder:
         self.library = _library_dirs()
         self.tables: dict[int, tuple[Table, Origin | None]] = {}
         self._paths: dict[str, str | None] = {}  # code file name -> path relative to cwd, None: library
+        # Tables an earlier load in this process recorded: their modules are not imported again.
+        for table, place in _EARLIER.items():
+            origin = Origin(_relative(Path(place[0]), cwd), place[1]) if place else None
+            self.tables[id(table)] = (table, origin)
+        self._earlier = set(self.tables)
 
     def _user_path(self, filename: str) -> str | None:
         if filename not in self._paths:
@@ -231,6 +237,25 @@ class _TableRecorder:
             yield
         finally:
             event.remove(Table, "after_parent_attach", self._on_attach)
+            self._remember()
+
+    def _remember(self) -> None:
+        """Keep this load's tables for later loads in the process (script mode renders once per
+        dialect); an earlier table that the same line defined again (a module imported anew) is
+        forgotten, so it is not taken for a second definition."""
+        fresh = {(t.fullname, o) for key, (t, o) in self.tables.items() if key not in self._earlier}
+        for key in self._earlier:
+            table, origin = self.tables[key]
+            if origin is not None and (table.fullname, origin) in fresh:
+                del self.tables[key]
+                _EARLIER.pop(table, None)
+        for key, (table, origin) in self.tables.items():
+            if key not in self._earlier:
+                _EARLIER[table] = (str(self.cwd / origin.path), origin.line) if origin else None
+
+
+# Tables recorded by earlier loads in this process, with the absolute file and the line that made them.
+_EARLIER: weakref.WeakKeyDictionary[Table, tuple[str, int] | None] = weakref.WeakKeyDictionary()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,6 +42,12 @@ class TargetOptions:
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Dialects are created with a paramstyle that does not use "%": with the drivers' "format" and
+# "pyformat" styles SQLAlchemy doubles every % in compiled DDL (for the driver to undo), and text
+# meant for Atlas would say LIKE 'a%%'.
+TEXT_PARAMSTYLE = "named"
+
+
 def index_key(index: Index) -> tuple[str, str]:
     """Indexes are emitted by name; unnamed ones (rare) by their expressions."""
     return (str(index.name or ""), ",".join(str(e) for e in index.expressions))
@@ -86,6 +92,10 @@ class Adapter:
         return self.dialect.ddl_compiler(self.dialect, None)
 
     # ---- hooks, in pipeline order ----------------------------------------------------------
+
+    def carry_over(self, original: Table, copy: Table) -> None:
+        """Copy onto `copy` what `Table.to_metadata` leaves behind and this target reads (third-party table
+        options such as clickhouse-sqlalchemy's engine). Called on copies only, before `adapt_table`."""
 
     def adapt_table(self, table: Table, report: LossReport) -> None:
         """Change a private copy of `table` for this target (only called on copies)."""
@@ -170,4 +180,4 @@ class GenericAdapter(Adapter):
         except ImportError as error:
             raise UsageError(f"dialect {name!r} needs a package that is not installed ({error})",
                              where="--dialect") from None
-        return cls(options, dialect_class(), name)
+        return cls(options, dialect_class(paramstyle=TEXT_PARAMSTYLE), name)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.mssql.base import MSDDLCompiler, MSDialect
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql.elements import TextClause
 
-from .base import Adapter
+from .base import TEXT_PARAMSTYLE, Adapter
 
 # T-SQL has no TRUE/FALSE literals; a BIT default is 1 or 0.
 BOOLEAN_WORDS = {"true": "1", "false": "0"}
@@ -48,4 +48,4 @@ class MSSQLAdapter(Adapter):
     def create_dialect(self) -> Dialect:
         # deprecate_large_types: VARCHAR(max)/VARBINARY(max), as on any SQL Server since 2012,
         # rather than the deprecated TEXT/IMAGE an offline dialect would assume.
-        return ProviderMSDialect(deprecate_large_types=True)
+        return ProviderMSDialect(deprecate_large_types=True, paramstyle=TEXT_PARAMSTYLE)

@@ -9,14 +9,14 @@ from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.engine.interfaces import Dialect
 
-from .base import Adapter
+from .base import TEXT_PARAMSTYLE, Adapter
 
 
 class MySQLAdapter(Adapter):
     name = "mysql"
 
     def create_dialect(self) -> Dialect:
-        return MySQLDialect()
+        return MySQLDialect(paramstyle=TEXT_PARAMSTYLE)
 
 
 class MariaDBAdapter(MySQLAdapter):
@@ -28,4 +28,4 @@ class MariaDBAdapter(MySQLAdapter):
     expression_index_advice = "MariaDB indexes columns only; index a generated column instead"
 
     def create_dialect(self) -> Dialect:
-        return MariaDBDialect()
+        return MariaDBDialect(paramstyle=TEXT_PARAMSTYLE)

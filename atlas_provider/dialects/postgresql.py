@@ -14,14 +14,14 @@ from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateE
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import ExecutableDDLElement
 
-from .base import Adapter
+from .base import TEXT_PARAMSTYLE, Adapter
 
 
 class PostgreSQLAdapter(Adapter):
     name = "postgresql"
 
     def create_dialect(self) -> Dialect:
-        return PGDialect()
+        return PGDialect(paramstyle=TEXT_PARAMSTYLE)
 
     def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
         enums: dict[tuple[str, str], ENUM] = {}

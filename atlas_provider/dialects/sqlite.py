@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine.interfaces import Dialect
 
-from .base import Adapter
+from .base import TEXT_PARAMSTYLE, Adapter
 
 
 class SQLiteAdapter(Adapter):
@@ -18,4 +18,4 @@ class SQLiteAdapter(Adapter):
     flatten_schemas = True
 
     def create_dialect(self) -> Dialect:
-        return SQLiteDialect()
+        return SQLiteDialect(paramstyle=TEXT_PARAMSTYLE)

@@ -1,0 +1,299 @@
+"""The parity report: every model table and column against each target, and where they drift apart.
+
+Each (table or column, target) pair gets one `Row` with a status:
+
+    present   the target gets it with the type the model declares (same facts, see typefacts.py)
+    adapted   the target gets it in another representation that keeps the values (JSON as String,
+              an enum as LowCardinality(String), a length the target does not enforce)
+    excluded  the model leaves it out of this target on purpose (info['atlas'] targets/exclude)
+    dropped   the target left it out although the model did not exclude it
+    added     the target has a column the model does not declare (ClickHouse CDC version columns)
+
+Drift is what makes `check` fail: a table or column `dropped`, or an adaptation that changes values, found
+by the rules in `RULES` (each has a kind the model can accept with info={"atlas": {"accept": [kind]}}, on
+the column or its table). The report is built from `Schema` objects and never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Optional
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import Column, Table
+
+from .api import Schema
+from .loading import Model
+from .losses import Loss
+from .selection import accepted
+from .typefacts import TEMPORAL, Facts, model_facts, short_name, target_facts
+
+PRESENT, ADAPTED, EXCLUDED, DROPPED, ADDED = "present", "adapted", "excluded", "dropped", "added"
+MISSING = "missing"  # the drift kind of a dropped table or column: only an exclusion clears it
+
+
+@dataclass(frozen=True, order=True)
+class Row:
+    """One table (`column` is "") or column on one target."""
+
+    table: str
+    column: str
+    target: str
+    status: str
+    type: str = ""  # the type the target gives the column, as its DDL says
+    model_type: str = ""
+    drift: tuple[str, ...] = ()  # "kind: detail", not accepted by the model
+    accepted: tuple[str, ...] = ()  # "kind: detail", accepted by the model
+    note: str = ""
+
+
+@dataclass
+class ParityReport:
+    """The rows of every target, in model order, and what each target could not express."""
+
+    targets: list[str]
+    rows: list[Row]
+    losses: dict[str, list[Loss]] = field(default_factory=dict)
+
+    @property
+    def drift(self) -> list[Row]:
+        return [row for row in self.rows if row.drift]
+
+    @property
+    def ok(self) -> bool:
+        return not self.drift
+
+    def row(self, table: str, column: str, target: str) -> Row:
+        """The row of `table.column` (or of the table, with column "") on `target`."""
+        for row in self.rows:
+            if (row.table, row.column, row.target) == (table, column, target):
+                return row
+        raise KeyError((table, column, target))
+
+    def summary(self) -> str:
+        """One line: `2 drifts: orders.placed_at on clickhouse (timezone), ...` or `no drift`."""
+        drift = self.drift
+        if not drift:
+            return f"no drift across {', '.join(self.targets)}"
+        shown = ", ".join(f"{_subject(r)} on {r.target} ({', '.join(d.split(':')[0] for d in r.drift)})"
+                          for r in drift[:5])
+        more = f" and {len(drift) - 5} more" if len(drift) > 5 else ""
+        return f"{len(drift)} drift{'s' if len(drift) > 1 else ''}: {shown}{more}"
+
+
+def _subject(row: Row) -> str:
+    return f"{row.table}.{row.column}" if row.column else row.table
+
+
+# ---------------------------------------------------------------------------------------------
+# the drift rules: (kind, model families it applies to, rule). A rule sees the model's facts and the
+# target's and returns a detail when values change, else None. Kinds are what info['atlas']['accept'] names.
+
+Rule = Callable[[Facts, Facts], Optional[str]]
+
+
+def _timezone(model: Facts, target: Facts) -> str | None:
+    if model.timezone and target.family in TEMPORAL and not target.timezone:
+        return "time zone aware -> naive"
+    return None
+
+
+def _fraction(model: Facts, target: Facts) -> str | None:
+    if target.family in TEMPORAL and (target.precision or 0) < (model.precision or 0):
+        return f"fractional seconds {model.precision} -> {target.precision or 0} digits"
+    return None
+
+
+def _decimal_text(facts: Facts) -> str:
+    return "unbounded" if facts.precision is None else f"({facts.precision}, {facts.scale or 0})"
+
+
+def _decimal_precision(model: Facts, target: Facts) -> str | None:
+    if target.family != "decimal" or target.precision is None:
+        return None
+    if model.precision is None:
+        return f"{_decimal_text(model)} -> {_decimal_text(target)}"
+    integer_digits = (model.precision - (model.scale or 0), target.precision - (target.scale or 0))
+    if target.precision < model.precision or integer_digits[1] < integer_digits[0]:
+        return f"{_decimal_text(model)} -> {_decimal_text(target)}"
+    return None
+
+
+def _decimal_scale(model: Facts, target: Facts) -> str | None:
+    if target.family != "decimal" or target.scale is None:
+        return None
+    if model.scale is None or target.scale < model.scale:
+        return f"{'unbounded' if model.scale is None else model.scale} -> {target.scale} decimal places"
+    return None
+
+
+def _float_bits(model: Facts, target: Facts) -> str | None:
+    if target.family == "float" and (target.precision or 0) < (model.precision or 0):
+        return f"{model.precision} -> {target.precision} mantissa bits"
+    return None
+
+
+def _integer_width(model: Facts, target: Facts) -> str | None:
+    if target.family != "integer":
+        return None
+    if (target.width or 0) < (model.width or 0):
+        return f"{model.width} -> {target.width} bits"
+    if model.signed and not target.signed:
+        return "signed -> unsigned"
+    return None
+
+
+# The length a string target needs to hold every value of the model's type.
+def _needed_length(model: Facts) -> int | None:
+    if model.values:
+        return max(len(v) for v in model.values)
+    return {"uuid": 32}.get(model.family, model.width)
+
+
+def _length(model: Facts, target: Facts) -> str | None:
+    if target.family not in ("string", "binary") or target.width is None:
+        return None
+    needed = _needed_length(model)
+    if needed is None and model.family in ("string", "binary", "json"):
+        return f"unbounded -> {target.width} characters"
+    if needed is not None and target.width < needed:
+        return f"{needed} -> {target.width} characters"
+    return None
+
+
+def _labels(model: Facts, target: Facts) -> str | None:
+    if target.family != "enum" or not model.values:
+        return None
+    missing = [v for v in model.values if v not in target.values]
+    return f"enum values missing: {', '.join(missing)}" if missing else None
+
+
+RULES: list[tuple[str, frozenset[str], Rule]] = [
+    ("timezone", TEMPORAL, _timezone),
+    ("precision", TEMPORAL, _fraction),
+    ("precision", frozenset({"decimal"}), _decimal_precision),
+    ("scale", frozenset({"decimal"}), _decimal_scale),
+    ("precision", frozenset({"float"}), _float_bits),
+    ("width", frozenset({"integer"}), _integer_width),
+    ("width", frozenset({"string", "binary", "enum", "uuid", "json"}), _length),
+    ("values", frozenset({"enum", "string"}), _labels),
+]
+
+# Other families a target may store a model family in without changing its values (checked by RULES).
+COMPATIBLE: dict[str, frozenset[str]] = {
+    "json": frozenset({"string"}),
+    "enum": frozenset({"string"}),
+    "string": frozenset({"enum"}),  # only a non-native enum (the labels are checked)
+    "uuid": frozenset({"string", "binary"}),
+    "binary": frozenset({"string"}),  # ClickHouse's String holds any bytes
+    "boolean": frozenset({"integer"}),
+    "date": frozenset({"datetime"}),
+    "time": frozenset({"datetime", "string"}),  # ISO text where the target has no time of day
+    "interval": frozenset({"datetime", "string"}),  # SQLAlchemy's emulation (epoch + interval), or text
+}
+
+
+def compare(model: Facts, target: Facts) -> tuple[bool, list[tuple[str, str]], str]:
+    """(adapted, [(kind, detail)], note) for a model type stored as `target`.
+
+    Adapted means another family or representation. A target type of the same family that holds at
+    least the model's values (more digits, a longer or unbounded length) is the model's type itself.
+    """
+    if "other" in (model.family, target.family):
+        if model.family == target.family and model.name == target.name:
+            return False, [], ""
+        return True, [], f"{target.name or target.family} not compared"
+    if model.family != target.family:
+        compatible = target.family in COMPATIBLE.get(model.family, frozenset())
+        if model.family == "string" and target.family == "enum" and not model.values:
+            compatible = False
+        if not compatible:
+            return True, [("values", f"{model.family} stored as {target.family}")], ""
+    findings = [(kind, detail) for kind, families, rule in RULES
+                if model.family in families and (detail := rule(model, target)) is not None]
+    return bool(model.family != target.family or target.wrapper or findings), findings, ""
+
+
+# ---------------------------------------------------------------------------------------------
+# building the report
+
+def build_report(model: Model, schemas: Sequence[Schema]) -> ParityReport:
+    """The parity of `model` across the targets of `schemas` (one per dialect, from `api.build_schema`)."""
+    rows: list[Row] = []
+    for table in model.tables:
+        per_target = [(schema, _find_adapted(table, schema)) for schema in schemas]
+        for schema, adapted in per_target:
+            rows.append(_table_row(table, schema, adapted))
+        for column in table.columns:
+            for schema, adapted in per_target:
+                rows.append(_column_row(table, column, schema, adapted))
+        for schema, adapted in per_target:
+            if adapted is None:
+                continue
+            known = {c.name for c in table.columns}
+            for extra in adapted.columns:
+                if extra.name not in known:
+                    rows.append(Row(table.fullname, extra.name, schema.dialect, ADDED,
+                                    schema.adapter.column_type(extra)))
+    losses = {schema.dialect: sorted(set(schema.losses.losses)) for schema in schemas}
+    return ParityReport([schema.dialect for schema in schemas], rows, losses)
+
+
+def _find_adapted(table: Table, schema: Schema) -> Table | None:
+    """The target's copy of `table`, or None. Targets without schemas (SQLite) rename
+    `analytics.daily_sales` to `daily_sales`, so a unique bare name matches too."""
+    if not schema.selection.includes(table):
+        return None
+    by_fullname = {t.fullname: t for t in schema.tables}
+    if table.fullname in by_fullname:
+        return by_fullname[table.fullname]
+    same_name = [t for t in schema.tables if t.name == table.name]
+    return same_name[0] if len(same_name) == 1 else None
+
+
+def _excluded(table: Table, schema: Schema) -> bool:
+    return any(t is table for t in schema.selection.excluded_tables)
+
+
+def _loss_reason(schema: Schema, subject: str) -> str:
+    reasons = sorted(loss.reason or loss.kind for loss in schema.losses.losses if loss.subject == subject)
+    return "; ".join(reasons)
+
+
+def _table_row(table: Table, schema: Schema, adapted: Table | None) -> Row:
+    if adapted is not None:
+        return Row(table.fullname, "", schema.dialect, PRESENT)
+    if _excluded(table, schema):
+        return Row(table.fullname, "", schema.dialect, EXCLUDED)
+    why = _loss_reason(schema, table.fullname) or "left out without an exclusion"
+    return Row(table.fullname, "", schema.dialect, DROPPED, drift=(f"{MISSING}: {why}",))
+
+
+def _column_row(table: Table, column: Column, schema: Schema, adapted: Table | None) -> Row:
+    base = Row(table.fullname, column.name, schema.dialect, EXCLUDED, model_type=short_name(column.type))
+    if adapted is None:
+        if _excluded(table, schema):
+            return base
+        return replace(base, status=DROPPED, drift=(f"{MISSING}: the table is left out",))
+    if column.name in schema.selection.excluded_columns.get(table.fullname, ()):
+        return base
+    target_column = next((c for c in adapted.columns if c.name == column.name), None)
+    if target_column is None:
+        why = _loss_reason(schema, f"{table.fullname}.{column.name}") or "left out without an exclusion"
+        return replace(base, status=DROPPED, drift=(f"{MISSING}: {why}",))
+    text = schema.adapter.column_type(target_column)
+    read = target_facts(schema.dialect, text, target_column.type, schema.adapter.dialect)
+    changed, findings, note = compare(model_facts(column.type), read.facts)
+    target_nullable = target_column.nullable if read.nullable is None else read.nullable
+    if column.nullable and not target_nullable:
+        findings.append(("values", "NULL -> not nullable"))
+    ok = accepted(column) | accepted(table)
+    reasons = [f"{kind}: {detail}" for kind, detail in findings]
+    return replace(
+        base,
+        status=ADAPTED if changed or findings else PRESENT,
+        type=text,
+        drift=tuple(r for (kind, _), r in zip(findings, reasons) if kind not in ok),
+        accepted=tuple(r for (kind, _), r in zip(findings, reasons) if kind in ok),
+        note=note,
+    )

@@ -1,0 +1,183 @@
+"""`atlas-provider init`: the atlas.hcl that drives every target, and the commands to run next.
+
+The file has two forms, per Atlas's project-file docs (https://atlasgo.io/atlas-schema/projects):
+
+- a template, `env "sqlalchemy"`, whose dialect is `variable "dialect"` (`--var dialect=mysql`);
+- one named env per target, `app` and `lake` by role (by dialect when two targets share a role), each
+  with its own `data "external_schema"` program, dev database and migration directory.
+
+Atlas runs a data source's program only for the env that uses it. Dev URLs default to Atlas's docker
+images; `ATLAS_DEV_URL_<DIALECT>` points one at any empty database instead (`getenv` is an Atlas HCL
+function). Everything here returns text; the CLI writes the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+
+PROGRAM = "atlas-provider"
+TEMPLATE_ENV = "sqlalchemy"
+DEV_URL_ENV = "ATLAS_DEV_URL_{}"
+
+# Atlas's dev-database images (https://atlasgo.io/concepts/dev-database), schema-scoped where Atlas allows it.
+DEV_URLS: dict[str, str] = {
+    "postgresql": "docker://postgres/15/dev?search_path=public",
+    "mysql": "docker://mysql/8/dev",
+    "mariadb": "docker://mariadb/latest/dev",
+    "sqlite": "sqlite://dev?mode=memory",
+    "mssql": "docker://sqlserver/2022-latest/dev?mode=schema",
+    "clickhouse": "docker://clickhouse/23.11/dev",
+}
+# What a dev URL looks like without Docker, for the hint printed after init.
+LOCAL_EXAMPLES: dict[str, str] = {
+    "postgresql": "postgres://postgres@127.0.0.1:5432/dev?sslmode=disable&search_path=public",
+    "mysql": "mysql://root@127.0.0.1:3306/dev",
+    "mariadb": "maria://root@127.0.0.1:3306/dev",
+    "clickhouse": "clickhouse://default@127.0.0.1:9000/dev",
+    "mssql": "sqlserver://sa:pass@127.0.0.1:1433?database=dev&mode=schema",
+}
+# Drivers of the Atlas Pro plan (https://atlasgo.io/features#database-support).
+PRO_DRIVERS = frozenset({"clickhouse", "mssql"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """One env of the file: its name, dialect and the program Atlas runs for it."""
+
+    env: str
+    dialect: str
+    program: list[str]
+
+    @property
+    def migrations(self) -> str:
+        return f"migrations/{self.dialect}"
+
+
+def plan_targets(source_args: Sequence[str], dialects: Sequence[tuple[str, str]]) -> list[Target]:
+    """Name an env per (dialect, role): by role (`app`, `lake`) when the role is unique, else by dialect."""
+    roles = Counter(role for _, role in dialects)
+    targets = []
+    for dialect, role in dialects:
+        env = role if roles[role] == 1 and role != TEMPLATE_ENV else dialect
+        targets.append(Target(env, dialect, [PROGRAM, *source_args, "--dialect", dialect]))
+    return targets
+
+
+def _string(text: str) -> str:
+    """An HCL string literal: JSON escapes, plus `$${` and `%%{` so that nothing is interpolated."""
+    return json.dumps(text, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
+
+
+def _list(items: Sequence[str], last: str | None = None) -> str:
+    parts = [_string(item) for item in items] + ([last] if last else [])
+    return "[" + ", ".join(parts) + "]"
+
+
+def dev_url_variable(dialect: str) -> str:
+    return DEV_URL_ENV.format(dialect.upper())
+
+
+def atlas_hcl(source_args: Sequence[str], targets: Sequence[Target]) -> str:
+    """The whole atlas.hcl for `targets` (the first one is the template's default dialect)."""
+    dialects = list(dict.fromkeys(t.dialect for t in targets))
+    variables = [dev_url_variable(d) for d in dialects]
+    lines = [
+        "# Written by `atlas-provider init`. Atlas reads the SQLAlchemy model by running atlas-provider.",
+        "#",
+        *(f"#   atlas migrate diff --env {t.env}    # {t.dialect}: migrations in {t.migrations}" for t in targets),
+        f"#   atlas migrate diff --env {TEMPLATE_ENV} --var dialect={dialects[0]}    # any dialect below, one template",
+        "#",
+        "# Dev databases are Atlas's docker images. To use any other EMPTY database instead, set",
+        f"# {' or '.join(variables)}.",
+        "",
+        'variable "dialect" {',
+        "  type    = string",
+        f"  default = {_string(dialects[0])}",
+        "}",
+        "",
+        "locals {",
+        "  dev_url = {",
+    ]
+    for dialect, variable in zip(dialects, variables):
+        getenv = f"getenv({_string(variable)})"
+        default = DEV_URLS.get(dialect)
+        value = f'{getenv} != "" ? {getenv} : {_string(default)}' if default else getenv
+        lines.append(f"    {dialect} = {value}")
+    lines += ["  }", "}", ""]
+    template = [PROGRAM, *source_args, "--dialect"]
+    lines += [
+        f"# The template: atlas migrate diff --env {TEMPLATE_ENV} --var dialect=<{'|'.join(dialects)}>",
+        *_blocks(TEMPLATE_ENV, _list(template, "var.dialect"), "local.dev_url[var.dialect]",
+                 '"file://migrations/${var.dialect}"'),
+    ]
+    for target in targets:
+        lines += [
+            "",
+            f"# {target.env}: {target.dialect}",
+            *_blocks(target.env, _list(target.program), f"local.dev_url.{target.dialect}",
+                     _string(f"file://{target.migrations}")),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _blocks(name: str, program: str, dev: str, directory: str) -> list[str]:
+    return [
+        f"data \"external_schema\" {_string(name)} {{",
+        f"  program = {program}",
+        "}",
+        "",
+        f"env {_string(name)} {{",
+        f"  src = data.external_schema.{name}.url",
+        f"  dev = {dev}",
+        "  migration {",
+        f"    dir = {directory}",
+        "  }",
+        "}",
+    ]
+
+
+def next_steps(file: str, source_args: Sequence[str], targets: Sequence[Target]) -> str:
+    """What to run after init, printed on stdout."""
+    dialect_args = " ".join(f"--dialect {t.dialect}" for t in targets)
+    width = max(len(t.env) for t in targets)
+    lines = [
+        f"wrote {file}: " + ", ".join(f'env "{t.env}" ({t.dialect})' for t in targets)
+        + f', env "{TEMPLATE_ENV}" (--var dialect=...)',
+        "",
+        "Next:",
+        f"  {PROGRAM} check {' '.join(source_args)} {dialect_args}    # what each target gets, and where they differ",
+        *(f"  atlas migrate diff --env {t.env.ljust(width)}    # {t.dialect}: first migration in {t.migrations}/"
+          for t in targets),
+        "",
+        "Run Atlas from this directory; the dev databases are Docker containers. Without Docker, point them at",
+        "any empty database:",
+        *(f"  export {dev_url_variable(t.dialect)}='{LOCAL_EXAMPLES.get(t.dialect, '<url>')}'" for t in targets
+          if t.dialect in DEV_URLS and t.dialect != "sqlite"),
+    ]
+    missing = [t.dialect for t in targets if t.dialect not in DEV_URLS]
+    if missing:
+        lines += ["", "No default dev database for " + ", ".join(missing) + "; set "
+                  + ", ".join(dev_url_variable(d) for d in missing) + " before running Atlas."]
+    pro = sorted({t.dialect for t in targets} & PRO_DRIVERS)
+    if pro:
+        lines += ["", f"{', '.join(pro)} needs an Atlas Pro driver: run `atlas login` first."]
+    return "\n".join(lines) + "\n"
+
+
+def write_new(path: Path, text: str, *, force: bool) -> None:
+    """Write `text` to `path`, refusing to replace an existing file unless `force`."""
+    if path.is_dir():
+        raise UsageError("is a directory", where=str(path))
+    try:
+        with path.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError("already exists; pass --force to overwrite it", where=str(path)) from None
+    except OSError as error:
+        raise UsageError(f"cannot write it: {error.strerror or error}", where=str(path)) from None
