@@ -1,8 +1,8 @@
 """Real databases that stand in for Atlas's clean dev database, one registry entry per backend.
 
 Each backend hands out a NEW EMPTY database per use (``fresh_database()``), database-scoped like Atlas's
-``docker://postgres/15/dev``: the provider's output may create schemas of its own. Backends are data plus a few
-hooks; adding one (ClickHouse through chDB, say) means one subclass and one entry in ``BACKENDS``.
+``docker://postgres/15/dev``: the provider's output may create schemas of its own. Backends are data plus a
+few hooks; adding one (ClickHouse through chDB, say) means one subclass and one entry in ``BACKENDS``.
 
 Where a server comes from, in order: the URL in the backend's environment variable, its default URL, a
 testcontainers container (only when a Docker daemon answers and no URL variable was set). When none works the
@@ -12,14 +12,16 @@ test is skipped with the reason, or fails when ``CI=true`` so a broken CI databa
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import re
 import tempfile
 import uuid
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from weakref import WeakKeyDictionary
 
@@ -78,6 +80,9 @@ class Backend(ABC):
         """Names of the non-default schemas of ``engine``'s database that may hold the user's tables."""
         return []
 
+    def complete_reflection(self, engine: Engine, tables: list[sa.Table]) -> None:
+        """Add to freshly reflected ``tables`` (all of one schema) what SQLAlchemy's reflection leaves out."""
+
 
 # Which backend made each fresh engine, so reflect() can ask it for the schemas to read.
 _ORIGIN: WeakKeyDictionary[Engine, Backend] = WeakKeyDictionary()
@@ -101,11 +106,24 @@ def _unavailable(reason: str) -> NoReturn:
 
 def _docker_available() -> bool:
     try:
-        import docker
-
-        return bool(docker.from_env().ping())
-    except Exception:  # any failure means "no usable daemon": missing socket, permissions, old API
+        import docker  # type: ignore[import-untyped]
+        from docker.errors import DockerException  # type: ignore[import-untyped]
+    except ImportError:
         return False
+    # docker-py leaves its socket to the garbage collector when no daemon answers; under pytest's
+    # filterwarnings=error that ResourceWarning would fail whichever test happens to be running.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            client = docker.from_env()
+            try:
+                return bool(client.ping())
+            finally:
+                client.close()
+        except (DockerException, OSError):  # no socket, no permission, daemon not answering
+            return False
+        finally:
+            gc.collect()
 
 
 @dataclass
@@ -117,6 +135,7 @@ class ServerBackend(Backend):
     image: str | None = None  # testcontainers fallback, when Docker is there and no URL variable is set
     connect_args: Mapping[str, Any] = field(default_factory=lambda: {"connect_timeout": 5})
     _server: sa.URL | None = field(default=None, init=False, repr=False)
+    _down: str | None = field(default=None, init=False, repr=False)  # why not, once a probe failed
 
     @property
     def live(self) -> bool:
@@ -129,6 +148,8 @@ class ServerBackend(Backend):
         """A URL of a reachable server, found once per process; skips or fails the test when there is none."""
         if self._server is not None:
             return self._server
+        if self._down is not None:
+            _unavailable(self._down)
         url = self._configured_url()
         url_given = any(os.environ.get(v) for v in self.url_envs)
         if url is None:
@@ -140,19 +161,26 @@ class ServerBackend(Backend):
         elif not url_given and self.image and _docker_available():
             self._server = self._start_container()
         else:
+            try:
+                shown = sa.make_url(url).render_as_string(hide_password=True)
+            except sa.exc.ArgumentError:  # the probe said so already
+                shown = "(unparsable URL)"
             source = "from " + " / ".join(self.url_envs) if url_given else "(default)"
-            _unavailable(f"{self.name} server {url} {source} is unreachable: {problem}")
+            self._down = f"{self.name} server {shown} {source} is unreachable: {problem}"
+            _unavailable(self._down)
         return self._server
 
     def _probe(self, url: str) -> str | None:
-        engine = sa.create_engine(url, poolclass=NullPool, connect_args=dict(self.connect_args))
+        """None when ``url`` accepts a connection, else why not."""
         try:
-            with engine.connect():
-                return None
-        except Exception as exc:  # driver missing, refused, bad credentials: all mean "not usable"
+            engine = sa.create_engine(url, poolclass=NullPool, connect_args=dict(self.connect_args))
+            try:
+                with engine.connect():
+                    return None
+            finally:
+                engine.dispose()
+        except (sa.exc.SQLAlchemyError, ImportError) as exc:  # refused, bad credentials, driver missing
             return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        finally:
-            engine.dispose()
 
     def _start_container(self) -> sa.URL:
         container = self._container()
@@ -254,7 +282,27 @@ class MySQLBackend(ServerBackend):
 
     def extra_schemas(self, engine: Engine) -> list[str]:
         with engine.connect() as conn:
-            return [d for d in self._created_since(conn, engine.url.database or "") if d != engine.url.database]
+            return [
+                d for d in self._created_since(conn, engine.url.database or "") if d != engine.url.database
+            ]
+
+    def complete_reflection(self, engine: Engine, tables: list[sa.Table]) -> None:
+        # MariaDB keeps a column-level CHECK inline in SHOW CREATE TABLE, where SQLAlchemy does not look;
+        # information_schema has them all:
+        # https://mariadb.com/kb/en/information-schema-check_constraints-table/
+        # MySQL 8 shows every CHECK at table level, so SQLAlchemy already has them there.
+        if not tables or not getattr(engine.dialect, "is_mariadb", False):
+            return
+        by_name = {t.name: t for t in tables}
+        query = sa.text(
+            "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS"
+            " WHERE CONSTRAINT_SCHEMA = :schema AND LEVEL = 'Column'"
+        )
+        with engine.connect() as conn:
+            rows = conn.execute(query, {"schema": tables[0].schema or engine.url.database}).all()
+        for table_name, name, clause in rows:
+            if table_name in by_name:
+                by_name[table_name].append_constraint(sa.CheckConstraint(sa.text(clause), name=name))
 
 
 _MSSQL_SYSTEM = frozenset({"dbo", "guest", "INFORMATION_SCHEMA", "sys"})
@@ -294,13 +342,34 @@ class SQLiteBackend(Backend):
             finally:
                 engine.dispose()
 
+    def complete_reflection(self, engine: Engine, tables: list[sa.Table]) -> None:
+        # SQLAlchemy skips expression-based indexes here; keep them as opaque entries so they can be counted.
+        by_name = {t.name: t for t in tables}
+        query = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(query).all()
+        for name, table_name, sql in rows:
+            table = by_name.get(table_name)
+            if table is not None and name not in {index.name for index in table.indexes}:
+                unique = sql.lstrip().upper().startswith("CREATE UNIQUE")
+                table.append_constraint(sa.Index(name, sa.text(sql), unique=unique))
+
 
 _MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/"
+# Shared by the mysql and mariadb entries: either may run on either server (ATLAS_TEST_MARIADB_URL defaults to
+# the MySQL one, and the default MySQL URL is the local MariaDB), so both forgive what both servers do.
 _INNODB = Traits(
     unique_index_is_constraint=True,
     fk_creates_index=True,
     # InnoDB treats RESTRICT and NO ACTION alike, and SHOW CREATE TABLE omits both.
     no_action=frozenset({"NO ACTION", "RESTRICT"}),
+    # MariaDB's JSON is LONGTEXT plus CHECK (json_valid(col)): https://mariadb.com/kb/en/json-data-type/
+    implicit_checks=re.compile(r"json_valid\s*\(", re.IGNORECASE),
+    same_type={
+        "boolean": frozenset({"integer"}),  # BOOLEAN is TINYINT(1)
+        "json": frozenset({"text"}),  # MariaDB
+        "uuid": frozenset({"string"}),  # CHAR(32) from SQLAlchemy; MariaDB 10.7+ also has a native UUID
+    },
 )
 
 BACKENDS: dict[str, Backend] = {
@@ -319,8 +388,7 @@ BACKENDS: dict[str, Backend] = {
             url_envs=("ATLAS_TEST_MYSQL_URL",),
             default_url=_MYSQL_URL,
             image="mysql:8",
-            # BOOLEAN is TINYINT(1); SQLAlchemy stores Uuid as CHAR(32) here.
-            traits=replace(_INNODB, same_type={"boolean": frozenset({"integer"}), "uuid": frozenset({"string"})}),
+            traits=_INNODB,
         ),
         MySQLBackend(
             "mariadb",
@@ -328,17 +396,7 @@ BACKENDS: dict[str, Backend] = {
             url_envs=("ATLAS_TEST_MARIADB_URL", "ATLAS_TEST_MYSQL_URL"),
             default_url=_MYSQL_URL,
             image="mariadb:10.11",
-            traits=replace(
-                _INNODB,
-                # JSON is an alias of LONGTEXT plus CHECK (json_valid(col)):
-                # https://mariadb.com/kb/en/json-data-type/
-                implicit_checks=re.compile(r"json_valid\s*\(", re.IGNORECASE),
-                same_type={
-                    "boolean": frozenset({"integer"}),
-                    "json": frozenset({"text"}),
-                    "uuid": frozenset({"string"}),  # native UUID only since 10.7; CHAR(32) before
-                },
-            ),
+            traits=_INNODB,
         ),
         SQLiteBackend(
             "sqlite",
@@ -346,8 +404,8 @@ BACKENDS: dict[str, Backend] = {
             traits=Traits(
                 schemas=False,
                 comments=False,
-                # Types are whatever name was declared; names SQLAlchemy does not know reflect by affinity
-                # (https://www.sqlite.org/datatype3.html#determination_of_column_affinity), e.g. UUID -> NUMERIC.
+                # Types are whatever name was declared; names SQLAlchemy does not know reflect by affinity,
+                # e.g. UUID -> NUMERIC: https://www.sqlite.org/datatype3.html#determination_of_column_affinity
                 same_type={
                     "boolean": frozenset({"integer", "numeric"}),
                     "enum": frozenset({"string"}),

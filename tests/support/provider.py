@@ -59,7 +59,7 @@ def load_ddl(ddl: str, engine: Engine, *, require_clean: bool = True) -> list[st
             for number, statement in enumerate(statements, 1):
                 try:
                     cursor.execute(statement)
-                except Exception as exc:  # the DBAPI's own error classes differ per driver
+                except engine.dialect.loaded_dbapi.Error as exc:
                     raise AssertionError(
                         f"statement {number} of {len(statements)} failed on {engine.dialect.name}: "
                         f"{type(exc).__name__}: {exc}\n{statement}"
@@ -87,5 +87,8 @@ def reflect(engine: Engine) -> MetaData:
             # resolve_fks=False: a foreign key into another schema must not pull that table in under a second
             # name (MySQL reports the default database by name there).
             metadata.reflect(engine, schema=schema, resolve_fks=False)
+            if backend is not None:
+                backend.complete_reflection(
+                    engine, [t for t in metadata.tables.values() if t.schema == schema]
+                )
     return metadata
-

@@ -1,14 +1,15 @@
 """Split a schema file into statements the way Atlas loads it.
 
-A port of the parts of Atlas's scanner our output can exercise (``sql/migrate/lex.go`` in ariga/atlas, run with
-its PostgreSQL options): the ``-- atlas:delimiter`` file directive, ``--`` and ``/* */`` comments, quoted strings
-and identifiers, dollar-quoted bodies, and parentheses (a delimiter inside ``(...)`` does not end a statement).
-Like Atlas, a statement keeps its trailing ``;`` while a custom delimiter is cut off, and comments that open a
-statement are dropped (``-- atlas:pos`` lines included) while comments inside one are kept.
+A port of the parts of Atlas's scanner (``sql/migrate/lex.go`` in ariga/atlas) our output can exercise: the
+``-- atlas:delimiter`` file directive (with its ``\n``-style escapes), ``--`` and ``/* */`` comments, quoted
+strings and identifiers, dollar-quoted bodies, and parentheses (a delimiter inside ``(...)`` does not end a
+statement). Like Atlas, a statement keeps its trailing ``;`` while a custom delimiter is cut off, and comments
+that open a statement are dropped (``-- atlas:pos`` lines included) while comments inside one are kept.
+Not ported: BEGIN ... END block matching, MySQL ``#`` comments and backslash escapes, ``DELIMITER`` commands.
 
-Two deliberate differences make our tests stricter than Atlas, never looser: the directive must be followed by
-a blank line (as the Atlas docs require; the scanner itself does not check), and an unterminated comment or
-dollar-quoted body is an error instead of being read as plain text.
+Two deliberate differences make our tests stricter than Atlas, never looser: the directive must be followed
+by a blank line (as the Atlas docs require; the scanner itself does not check), and an unterminated comment
+or dollar-quoted body is an error instead of being read as plain text.
 """
 
 from __future__ import annotations
