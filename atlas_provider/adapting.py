@@ -54,6 +54,7 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
             copy = table.to_metadata(target_metadata, schema=None, referred_schema_fn=_no_schema)
         else:
             copy = table.to_metadata(target_metadata)
+        _keep_constraint_order(table, copy)
         _copy_ddl_listeners(table, copy)
         _copy_index_info(table, copy)
         adapter.carry_over(table, copy)
@@ -62,6 +63,16 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
         adapter.adapt_table(copy, report)
         copies.append(copy)
     return copies
+
+
+def _keep_constraint_order(original: Table, copy: Table) -> None:
+    """to_metadata() copies constraints in the order of a set, which changes from run to run; CREATE TABLE
+    lists them by creation order, so each copy takes its original's, and the DDL stays byte-stable."""
+    order = {_item_key(c): c._creation_order for c in original.constraints}
+    for constraint in copy.constraints:
+        key = _item_key(constraint)
+        if key in order:
+            constraint._creation_order = order[key]
 
 
 def _copy_ddl_listeners(source: Table | MetaData, copy: Table | MetaData) -> None:

@@ -13,10 +13,13 @@ Names are checked: a typo must not silently send personal data to the lake.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Index, Table
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.schema import ColumnCollectionConstraint, SchemaItem
 
 from .errors import ModelError
@@ -140,13 +143,11 @@ def _column_names(item: SchemaItem) -> set[str]:
     return set()
 
 
-def _columns_in(expression: object) -> Iterable[Column]:
-    from sqlalchemy.sql import util as sql_util
-
-    try:
-        return sql_util.find_columns(expression)  # type: ignore[arg-type]
-    except Exception:  # text() and other opaque clauses reference no column objects
-        return ()
+def _columns_in(expression: object) -> list[Column]:
+    """The Column objects an expression refers to (none for text(), which is opaque)."""
+    if not isinstance(expression, ClauseElement):
+        return []
+    return [element for element in visitors.iterate(expression) if isinstance(element, Column)]
 
 
 def _check_mentions(check: CheckConstraint, names: set[str]) -> bool:
@@ -155,7 +156,6 @@ def _check_mentions(check: CheckConstraint, names: set[str]) -> bool:
     mentioned = {c.name for c in _columns_in(check.sqltext)}
     if mentioned:
         return bool(mentioned & names)
-    import re
 
     words = set(re.findall(r"[\w$]+", str(check.sqltext)))
     return bool(words & names)

@@ -26,8 +26,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import DefaultClause, ExecutableDDLElement, Sequence as SequenceDefault
-from sqlalchemy.sql import compiler, elements, functions
-from sqlalchemy.sql import util as sql_util
+from sqlalchemy.sql import compiler, elements, functions, visitors
 from sqlalchemy.sql.elements import ClauseElement
 
 from ..errors import ModelError, UsageError
@@ -86,7 +85,6 @@ STRING = re.compile(r"'((?:[^']|'')*)'", re.S)
 CALL = re.compile(r"([A-Za-z_]\w*)\s*(?:\(\s*\))?")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 ENGINE = re.compile(r"([A-Za-z]\w*)\s*(?:\((.*)\))?", re.S)
-WORD = re.compile(r"[A-Za-z_]\w*")
 
 # Keywords that must be quoted as names (ClickHouse's are not reserved, but some confuse its parser).
 # https://clickhouse.com/docs/en/sql-reference/syntax#keywords
@@ -153,12 +151,13 @@ class ClickHouseSettings:
                 table_settings[key.split(".", 1)[1]] = value
                 continue
             if key not in DEFAULT_SETTINGS:
-                raise UsageError(f"unknown ClickHouse setting {raw_key!r} (known: {', '.join(sorted(DEFAULT_SETTINGS))})",
-                                 where="clickhouse")
+                known = ", ".join(sorted(DEFAULT_SETTINGS))
+                raise UsageError(f"unknown ClickHouse setting {raw_key!r} (known: {known})", where="clickhouse")
             values[key] = value
         if "settings" in values:
             if not isinstance(values["settings"], Mapping):
-                raise UsageError("ClickHouse setting 'settings' must be a table of table settings", where="clickhouse")
+                raise UsageError("ClickHouse setting 'settings' must be a table of table settings",
+                                 where="clickhouse")
             table_settings = {**values.pop("settings"), **table_settings}
         if "json_type" in values:
             values["json_type"] = _choice(values["json_type"], "json_type", JSON_TYPES)
@@ -256,7 +255,8 @@ def _cdc(value: Any, settings: ClickHouseSettings, where: str) -> Cdc | None:
         version = value.get("version", settings.cdc_version_column)
         is_deleted = value.get("is_deleted", settings.cdc_is_deleted_column)
         if not isinstance(version, str) or not IDENTIFIER.fullmatch(version):
-            raise ModelError(f"info['clickhouse']['cdc']['version'] must be a column name, got {version!r}", where=where)
+            raise ModelError(f"info['clickhouse']['cdc']['version'] must be a column name, got {version!r}",
+                             where=where)
         if is_deleted not in (None, False) and not (isinstance(is_deleted, str) and IDENTIFIER.fullmatch(is_deleted)):
             raise ModelError(f"info['clickhouse']['cdc']['is_deleted'] must be a column name or None, got "
                              f"{is_deleted!r}", where=where)
@@ -290,14 +290,11 @@ def _mentioned_columns(items: Iterable[ClauseElement], table: Table) -> set[str]
     """Names of the table's columns an expression uses; ClickHouse SQL given as text is read word by word."""
     names: set[str] = set()
     for item in items:
-        if isinstance(item, elements.ColumnClause) and item.is_literal:
-            names.update(WORD.findall(item.name))
-        elif isinstance(item, elements.TextClause):
-            names.update(WORD.findall(item.text))
-        elif isinstance(item, elements.ColumnClause):
-            names.add(item.name)
-        else:
-            names.update(c.name for c in sql_util.find_columns(item))
+        for element in visitors.iterate(item):
+            if isinstance(element, elements.ColumnClause):
+                names.update(IDENTIFIER.findall(element.name) if element.is_literal else [element.name])
+            elif isinstance(element, elements.TextClause):
+                names.update(IDENTIFIER.findall(element.text))
     return names & set(table.columns.keys())
 
 
@@ -333,13 +330,19 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
         raise ModelError("info['clickhouse']['settings'] must be a dict", where=where)
     _check_setting_names(table_settings, where, ModelError)
     key_columns = _mentioned_columns([*order_by, *(primary_key or ()), *(partition_by or ())], table)
+    defaults = settings.table_settings  # MergeTree settings: other engines take only their own
     if not engine.merge_tree:
-        order_by, key_columns = (), set()
-    return TableSpec(engine, order_by, primary_key, partition_by, ttl, {**settings.table_settings, **table_settings},
-                     cdc, frozenset(key_columns))
+        order_by, key_columns, defaults = (), set(), {}
+    return TableSpec(engine, order_by, primary_key, partition_by, ttl, {**defaults, **table_settings}, cdc,
+                     frozenset(key_columns))
 
 
 # ---- what a column becomes ---------------------------------------------------------------------
+
+
+def _expression(value: Any) -> ClauseElement:
+    """A SQLAlchemy expression as it is; text as the user's ClickHouse SQL."""
+    return value if isinstance(value, ClauseElement) else sa.literal_column(str(value))
 
 
 @dataclass(frozen=True)
@@ -493,8 +496,7 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
     def column_default(self, column: Column[Any]) -> ColumnDefault | None:
         info_default = clickhouse_info(column).get("default")
         if info_default is not None:
-            expression = info_default if isinstance(info_default, ClauseElement) else sa.literal_column(str(info_default))
-            return ColumnDefault("DEFAULT", expression)
+            return ColumnDefault("DEFAULT", _expression(info_default))
         if column.computed is not None:
             # STORED -> MATERIALIZED (computed on insert), VIRTUAL -> ALIAS (computed on read).
             keyword = "ALIAS" if column.computed.persisted is False else "MATERIALIZED"
@@ -502,8 +504,7 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
         for keyword in ("materialized", "alias"):  # clickhouse-sqlalchemy's column options
             value = column.dialect_kwargs.get(f"clickhouse_{keyword}")
             if value is not None:
-                expression = value if isinstance(value, ClauseElement) else sa.literal_column(str(value))
-                return ColumnDefault(keyword.upper(), expression)
+                return ColumnDefault(keyword.upper(), _expression(value))
         expression = _server_default_expression(column, self.dialect.type_compiler_instance)
         return ColumnDefault("DEFAULT", expression) if expression is not None else None
 
@@ -532,7 +533,8 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
         for number, check in enumerate(checks, 1):
             if not check._should_create_for_compiler(self):
                 continue
-            name = self.preparer.format_constraint(check) or self.preparer.quote(f"ck_{table.name}_{number}")
+            name = self.preparer.format_constraint(check) if check.name is not None else None
+            name = name or self.preparer.quote(f"ck_{table.name}_{number}")
             clauses.append(f"CONSTRAINT {name} {self.define_check_body(check)}")
         for index in sorted(skipping_indexes(table), key=index_key):
             info = clickhouse_info(index)
@@ -658,6 +660,7 @@ class ClickHouseAdapter(Adapter):
 
     def audit(self, tables: list[Table], report: LossReport) -> None:
         compiler_: ClickHouseDDLCompiler = self.ddl_compiler
+        types = compiler_.dialect.type_compiler_instance
         for table in tables:
             for fk in sorted(table.foreign_key_constraints, key=lambda f: [c.name for c in f.columns]):
                 report.add("foreign key", _foreign_key_subject(fk), "ClickHouse has no foreign keys")
@@ -669,16 +672,19 @@ class ClickHouseAdapter(Adapter):
             for column in table.columns:
                 subject = f"{table.fullname}.{column.name}"
                 if column.identity is not None or column is generated or isinstance(column.default, SequenceDefault):
-                    report.add("generated key", subject, "ClickHouse generates no key values; the writer supplies them")
+                    report.add("generated key", subject,
+                               "ClickHouse generates no key values; the writer supplies them")
                 if compiler_.lost_default(column):
                     report.add("server default", subject, "not a ClickHouse expression; give one with "
                                "info={'clickhouse': {'default': ...}}")
                 reason = compiler_.lost_nullability(column)
                 if reason:
                     report.add("Nullable type", subject, reason)
-                if not clickhouse_info(column).get("type") and compiler_.dialect.type_compiler_instance.unmapped(column.type):
+                if not clickhouse_info(column).get("type") and types.unmapped(column.type):
                     report.add("column type", subject, "no ClickHouse equivalent, stored as String; choose one with "
                                "info={'clickhouse': {'type': ...}}")
+                if getattr(types.resolve(column.type), "collation", None):
+                    report.add("collation", subject, "ClickHouse columns have no collation")
 
     def comment_elements(self, table: Table) -> list[ExecutableDDLElement]:
         return []  # inline: COMMENT '...' on columns and tables
@@ -703,8 +709,10 @@ class ClickHouseAdapter(Adapter):
 def check_info(table: Table) -> None:
     """Reject unknown keys in info['clickhouse'] of the table, its columns and indexes: a typo must not
     silently give the lake another layout."""
-    for item, known, what in [(table, TABLE_KEYS, "table"), *((c, COLUMN_KEYS, f"column {c.name!r}") for c in table.columns),
-                              *((i, INDEX_KEYS, f"index {i.name!r}") for i in table.indexes)]:
+    items = [(table, TABLE_KEYS, "table")]
+    items += [(column, COLUMN_KEYS, f"column {column.name!r}") for column in table.columns]
+    items += [(index, INDEX_KEYS, f"index {index.name!r}") for index in table.indexes]
+    for item, known, what in items:
         unknown = sorted(set(clickhouse_info(item)) - known)
         if unknown:
             raise ModelError(f"info['clickhouse'] of {what} has unknown key {unknown[0]!r} "

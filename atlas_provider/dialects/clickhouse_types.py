@@ -61,17 +61,15 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
     # ---- dispatch ------------------------------------------------------------------------
 
     def resolve(self, type_: TypeEngine[Any]) -> TypeEngine[Any]:
-        """The type this dialect renders: `with_variant(..., "clickhouse")` applied, decorators unwrapped."""
-        seen = 0
+        """The type this dialect renders: `with_variant(..., "clickhouse")` applied, decorators unwrapped
+        (Interval, a decorator over DateTime elsewhere, is a type of its own here)."""
         while True:
             mapping = type_._variant_mapping
             if mapping and self.dialect.name in mapping:
                 type_ = mapping[self.dialect.name]
-            if isinstance(type_, sqltypes.TypeDecorator) and not isinstance(type_, sqltypes.Interval) and seen < 10:
-                type_ = type_.type_engine(self.dialect)
-                seen += 1
-                continue
-            return type_
+            if not isinstance(type_, sqltypes.TypeDecorator) or isinstance(type_, sqltypes.Interval):
+                return type_
+            type_ = type_.type_engine(self.dialect)
 
     def _visitor(self, type_: TypeEngine[Any]) -> Callable[..., str] | None:
         """The visit method of the most specific class in the type's hierarchy that we know."""
@@ -123,8 +121,10 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
     def datetime_parts(self, type_: TypeEngine[Any]) -> tuple[int, str | None]:
         """Precision and time zone of the DateTime64 a timestamp type becomes."""
         type_ = self.resolve(type_)
-        precision = getattr(type_, "precision", None) or getattr(type_, "fsp", None)
-        precision = min(int(precision), 9) if isinstance(precision, int) else self._settings.datetime_precision
+        precision = getattr(type_, "precision", None)
+        if precision is None:
+            precision = getattr(type_, "fsp", None)  # MySQL's fractional seconds precision
+        precision = min(precision, 9) if isinstance(precision, int) else self._settings.datetime_precision
         aware = bool(getattr(type_, "timezone", False)) or type(type_).__name__ == "DATETIMEOFFSET"
         return precision, (self._settings.timezone if aware else None)
 

@@ -1,0 +1,403 @@
+"""ClickHouse, live: run the provider as Atlas does, load its output into chDB (ClickHouse 23.10, next to Atlas's
+23.11 dev image), read system.tables and system.columns back and compare with what the model asked for."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from atlas_provider.api import build_schema
+from atlas_provider.dialects import TargetOptions, get_adapter
+from atlas_provider.loading import Model, load_model
+from tests.dialects.test_clickhouse import LAKE_EXCLUDED, TYPE_CASES, nullable_type
+from tests.support.chdb_backend import ChdbError, ClickHouseDev, fresh_clickhouse, load_clickhouse
+from tests.support.provider import run_provider
+from tests.support.sqlsplit import split_statements
+
+pytest.importorskip("chdb", reason="chdb==1.0.2 (ClickHouse 23.10) is the ClickHouse stand-in")
+pytestmark = pytest.mark.live
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def dev() -> Iterator[ClickHouseDev]:
+    with fresh_clickhouse() as database:
+        yield database
+
+
+def provider(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
+    """stdout of a successful `python -m atlas_provider --dialect clickhouse ...` run."""
+    result = run_provider(*args, "--dialect", "clickhouse", cwd=cwd, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def write_model(tmp_path: Path, source: str) -> Path:
+    folder = tmp_path / "lakemodel"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "models.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    return folder
+
+
+def engine_of(table: dict[str, Any]) -> str:
+    """The ENGINE clause as the server stores it (engine_full without the clauses that follow)."""
+    return re.split(r" (?:PARTITION BY|PRIMARY KEY|ORDER BY|TTL|SETTINGS|SAMPLE BY) ", table["engine_full"])[0]
+
+
+# ---- the example --------------------------------------------------------------------------------------------
+
+# What the example's info dicts ask for (examples/README.md), as ClickHouse reports it back.
+SHOP_TABLES = {
+    "categories": ("MergeTree", "id", "id", ""),
+    "customers": ("ReplacingMergeTree(_version, _is_deleted)", "id", "id", ""),
+    "products": ("ReplacingMergeTree(updated_at)", "id", "id", ""),
+    "orders": ("ReplacingMergeTree(_peerdb_version, _peerdb_is_deleted)", "id", "id", ""),
+    "order_items": ("MergeTree", "order_id, id", "order_id, id", ""),
+    "analytics.page_views": ("MergeTree", "occurred_at, session_id", "occurred_at", "toYYYYMM(occurred_at)"),
+    "analytics.daily_sales": ("SummingMergeTree", "day, product_id", "day, product_id", "toYYYYMM(day)"),
+}
+CDC_COLUMNS = {"customers": ["_version", "_is_deleted"], "orders": ["_peerdb_version", "_peerdb_is_deleted"]}
+
+
+def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> None:
+    load_clickhouse(provider("--path", "examples/shop"), dev)
+    tables = dev.tables()
+    assert set(tables) == set(SHOP_TABLES)
+    assert set(dev.databases()) == {"analytics", "dev"}
+    for name, (engine, sorting_key, primary_key, partition_key) in SHOP_TABLES.items():
+        found = tables[name]
+        assert (engine_of(found), found["sorting_key"], found["primary_key"], found["partition_key"]) == (
+            engine, sorting_key, primary_key, partition_key), name
+
+    page_views = tables["analytics.page_views"]
+    assert "TTL toDateTime(occurred_at) + toIntervalYear(1)" in page_views["engine_full"]
+    assert "SETTINGS index_granularity = 8192" in page_views["engine_full"]
+    assert page_views["comment"] == "Storefront page views, one row per view"
+
+    # Every column the lake keeps, in model order, with the type the model's column maps to; nothing else.
+    model = load_model(["examples/shop"], cwd=ROOT)
+    lake = get_adapter("clickhouse")
+    for table in model.tables:
+        if table.fullname not in SHOP_TABLES:
+            continue
+        columns = dev.columns(table.fullname)
+        kept = [c for c in table.columns if c.name not in LAKE_EXCLUDED.get(table.fullname, [])]
+        assert list(columns) == [c.name for c in kept] + CDC_COLUMNS.get(table.fullname, []), table.fullname
+        for column in kept:
+            found = columns[column.name]
+            assert found["type"] == lake.column_type(column), f"{table.fullname}.{column.name}"
+            assert found["comment"] == (column.comment or ""), f"{table.fullname}.{column.name}"
+        for name in CDC_COLUMNS.get(table.fullname, []):
+            assert (columns[name]["default_kind"], columns[name]["default_expression"]) == ("DEFAULT", "0")
+        assert tables[table.fullname]["comment"] == (table.comment or "")
+
+    customers, orders = dev.columns("customers"), dev.columns("orders")
+    assert not set(LAKE_EXCLUDED["customers"]) & set(customers)
+    assert not set(LAKE_EXCLUDED["orders"]) & set(orders)
+    assert customers["country_code"]["type"] == "LowCardinality(String)"
+    assert customers["_version"]["type"] == "UInt64" and customers["_is_deleted"]["type"] == "UInt8"
+    assert orders["placed_at"]["type"] == "DateTime64(6, 'UTC')"
+    assert orders["placed_at"]["default_expression"] == "now64(6, 'UTC')"
+    assert orders["status"]["type"] == "LowCardinality(String)"
+    assert orders["status"]["default_expression"] == "'pending'"
+    assert orders["customer_id"]["type"] == "Nullable(Int64)"
+    assert orders["total"]["type"] == "Decimal(12, 2)"
+    assert dev.columns("products")["is_active"]["default_expression"] == "true"
+    views = dev.columns("analytics.page_views")
+    assert views["path"]["compression_codec"] == "CODEC(ZSTD(3))"
+    assert views["occurred_at"]["type"] == "DateTime64(6)"
+    assert views["duration_ms"]["type"] == "Nullable(Int32)"
+    assert "CONSTRAINT ck_orders_total_non_negative CHECK total >= 0" in tables["orders"]["create_table_query"]
+
+
+def test_example_report_names_everything_left_out() -> None:
+    result = run_provider("--path", "examples/shop", "--dialect", "clickhouse", cwd=ROOT)
+    assert result.returncode == 0
+    lines = sorted(line for line in result.stderr.splitlines() if line.startswith("atlas-provider: warning: "))
+    found = [re.match(r"atlas-provider: warning: clickhouse: (\d+) (.+?) left out", line) for line in lines]
+    counts = {m.group(2): int(m.group(1)) for m in found if m is not None}
+    assert counts == {"foreign keys": 5, "generated keys": 5, "indexes": 4, "unique constraints": 4,
+                      "unique index": 1}
+    assert len(lines) == len(result.stderr.strip().splitlines())  # nothing else on stderr
+
+    strict = run_provider("--path", "examples/shop", "--dialect", "clickhouse", "--strict", cwd=ROOT)
+    assert strict.returncode == 1
+    assert strict.stdout == ""
+    assert strict.stderr.startswith("atlas-provider: error: clickhouse: 5 foreign keys left out")
+
+
+# ---- types ------------------------------------------------------------------------------------------------
+
+TYPES_MODEL = """\
+import sqlalchemy as sa
+from tests.dialects.test_clickhouse import type_columns
+
+metadata = sa.MetaData()
+types = sa.Table("types", metadata, *type_columns())
+"""
+
+
+def test_every_mapped_type_loads_as_mapped(tmp_path: Path, dev: ClickHouseDev) -> None:
+    folder = write_model(tmp_path, TYPES_MODEL)
+    load_clickhouse(provider("--path", str(folder), env={"PYTHONPATH": str(ROOT)}), dev)
+    columns = dev.columns("types")
+    expected = {"id": "Int32"}
+    for case, _, clickhouse in TYPE_CASES:
+        expected[f"{case}_nn"] = clickhouse
+        expected[f"{case}_n"] = nullable_type(case, clickhouse)
+    assert {name: c["type"] for name, c in columns.items()} == expected
+
+
+def test_enum_and_json_type_settings_load(tmp_path: Path) -> None:
+    folder = write_model(tmp_path, """\
+        import enum
+        import sqlalchemy as sa
+
+        class Status(enum.Enum):
+            NEW = "new"
+            IT_S = "it's"
+
+        metadata = sa.MetaData()
+        docs = sa.Table(
+            "docs", metadata,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+            sa.Column("status", sa.Enum(Status, values_callable=lambda e: [m.value for m in e])),
+            sa.Column("many", sa.Enum(*[f"v{i}" for i in range(130)], name="many"), nullable=False),
+            sa.Column("body", sa.JSON, nullable=False),
+        )
+    """)
+    ddl = provider("--path", str(folder), "--setting", "enum_type=Enum", "--setting", "json_type=JSON")
+    # JSON is Object('json') in 23.x: experimental, so the dev database must allow it.
+    with fresh_clickhouse({"allow_experimental_object_type": 1}) as dev:
+        load_clickhouse(ddl, dev)
+        columns = dev.columns("docs")
+    assert columns["status"]["type"] == "Nullable(Enum8('new' = 1, 'it\\'s' = 2))"
+    assert columns["many"]["type"].startswith("Enum16('v0' = 1, 'v1' = 2,")
+    assert columns["body"]["type"] == "Object('json')"
+
+
+# ---- table and column options --------------------------------------------------------------------------------
+
+OPTIONS_MODEL = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+
+def events(name, *extra, **info):
+    return sa.Table(
+        name, metadata,
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+        # CollapsingMergeTree's sign column must be Int8, which no SQLAlchemy type maps to.
+        sa.Column("sign", sa.SmallInteger, nullable=False, server_default=sa.text("1"),
+                  info={"clickhouse": {"type": "Int8"}}),
+        sa.Column("amount", sa.Numeric(12, 2), nullable=False, server_default=sa.text("0")),
+        *extra,
+        schema="lake",
+        info={"clickhouse": info},
+    )
+
+
+events("plain")
+events("replacing", engine="ReplacingMergeTree(at)", order_by=["id"])
+events("summing", engine="SummingMergeTree(amount)", order_by=["at", "id"])
+events("collapsing", engine="CollapsingMergeTree(sign)")
+events("versioned", engine="VersionedCollapsingMergeTree(sign, at)")
+events("aggregating", engine="AggregatingMergeTree")
+events("log", engine="Log")
+events(
+    "partitioned",
+    sa.Column("tag", sa.String(20), info={"clickhouse": {"low_cardinality": True}}),
+    sa.Column("note", sa.Text, comment="free text", info={"clickhouse": {"codec": ["ZSTD(3)"]}}),
+    sa.Column("ip", sa.String(45), info={"clickhouse": {"type": "IPv6", "default": "toIPv6('::1')"}}),
+    sa.Column("doubled", sa.Numeric(12, 2), sa.Computed("amount * 2")),
+    sa.Column("day", sa.Date, sa.Computed("toDate(at)", persisted=False)),
+    sa.CheckConstraint("amount >= 0", name="amount_non_negative"),
+    sa.Index("ix_partitioned_tag", "tag", info={"clickhouse": {"type": "set(100)", "granularity": 2}}),
+    partition_by="toYYYYMM(at)",
+    primary_key=["at"],
+    order_by=["at", "id"],
+    ttl="toDateTime(at) + INTERVAL 30 DAY",
+    settings={"index_granularity": 1024, "min_bytes_for_wide_part": 0},
+)
+"""
+OPTIONS_EXPECTED = {
+    "lake.plain": ("ReplacingMergeTree", "id", "id", ""),
+    "lake.replacing": ("ReplacingMergeTree(at)", "id", "id", ""),
+    "lake.summing": ("SummingMergeTree(amount)", "at, id", "at, id", ""),
+    "lake.collapsing": ("CollapsingMergeTree(sign)", "id", "id", ""),
+    # the engine appends its version column to the sorting key itself
+    "lake.versioned": ("VersionedCollapsingMergeTree(sign, at)", "id, at", "id", ""),
+    "lake.aggregating": ("AggregatingMergeTree", "id", "id", ""),
+    "lake.log": ("Log", "", "", ""),
+    "lake.partitioned": ("ReplacingMergeTree", "at, id", "at", "toYYYYMM(at)"),
+}
+
+
+def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) -> None:
+    folder = write_model(tmp_path, OPTIONS_MODEL)
+    # target-wide: the engine of tables that name none, and a table setting for all
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.atlas-provider.clickhouse]\nengine = "ReplacingMergeTree"\n', encoding="utf-8")
+    ddl = provider("--path", str(folder), "--setting", "settings.merge_with_ttl_timeout=3600", cwd=tmp_path)
+    load_clickhouse(ddl, dev)
+    tables = dev.tables()
+    assert {name: (engine_of(t), t["sorting_key"], t["primary_key"], t["partition_key"])
+            for name, t in tables.items()} == OPTIONS_EXPECTED
+    for name, table in tables.items():
+        if name != "lake.log":
+            assert "merge_with_ttl_timeout = 3600" in table["engine_full"], name
+
+    partitioned = tables["lake.partitioned"]
+    assert "TTL toDateTime(at) + toIntervalDay(30)" in partitioned["engine_full"]
+    # target-wide table settings first, then the table's own
+    assert "SETTINGS merge_with_ttl_timeout = 3600, index_granularity = 1024, min_bytes_for_wide_part = 0" \
+        in partitioned["engine_full"]
+    assert "CONSTRAINT amount_non_negative CHECK amount >= 0" in partitioned["create_table_query"]
+    columns = dev.columns("lake.partitioned")
+    summary = {name: (c["type"], c["default_kind"], c["default_expression"], c["comment"], c["compression_codec"])
+               for name, c in columns.items()}
+    assert summary == {
+        "id": ("Int64", "", "", "", ""),
+        "at": ("DateTime64(6)", "", "", "", ""),
+        "sign": ("Int8", "DEFAULT", "1", "", ""),
+        "amount": ("Decimal(12, 2)", "DEFAULT", "0", "", ""),
+        "tag": ("LowCardinality(Nullable(String))", "", "", "", ""),
+        "note": ("Nullable(String)", "", "", "free text", "CODEC(ZSTD(3))"),
+        "ip": ("IPv6", "DEFAULT", "toIPv6('::1')", "", ""),
+        "doubled": ("Nullable(Decimal(12, 2))", "MATERIALIZED", "amount * 2", "", ""),
+        "day": ("Nullable(Date32)", "ALIAS", "toDate(at)", "", ""),
+    }
+    indexes = dev.data_skipping_indices("lake.partitioned")
+    assert {n: (i["type_full"], i["expr"], int(i["granularity"])) for n, i in indexes.items()} == {
+        "ix_partitioned_tag": ("set(100)", "tag", 2)}
+    # defaults work: an insert that names only the key
+    dev.query("INSERT INTO lake.partitioned (id, at) VALUES (1, '2024-01-02 03:04:05')")
+    assert dev.query("SELECT sign, amount, ip, doubled, day FROM lake.partitioned") == [
+        {"sign": 1, "amount": 0, "ip": "::1", "doubled": 0, "day": "2024-01-02"}]
+
+
+def test_nullable_columns_and_key_columns(tmp_path: Path, dev: ClickHouseDev) -> None:
+    folder = write_model(tmp_path, """\
+        import sqlalchemy as sa
+
+        metadata = sa.MetaData()
+        sa.Table(
+            "visits", metadata,
+            sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+            sa.Column("day", sa.Date),  # nullable in the model, but in the sorting key
+            sa.Column("who", sa.String(20)),
+            sa.Column("tags", sa.ARRAY(sa.String)),
+            info={"clickhouse": {"order_by": ["day", "id"]}},
+        )
+    """)
+    result = run_provider("--path", str(folder), "--dialect", "clickhouse", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "clickhouse: 1 Nullable type left out (ClickHouse sorting, primary and partition keys cannot be " \
+           "Nullable): visits.day" in result.stderr
+    assert "visits.tags" in result.stderr
+    load_clickhouse(result.stdout, dev)
+    columns = dev.columns("visits")
+    assert {n: (c["type"], c["is_in_sorting_key"]) for n, c in columns.items()} == {
+        "id": ("Int64", 1), "day": ("Date32", 1), "who": ("Nullable(String)", 0), "tags": ("Array(String)", 0)}
+    dev.query("INSERT INTO visits (id, day, who) VALUES (1, '2024-05-06', NULL)")
+    assert dev.query("SELECT who FROM visits") == [{"who": None}]
+
+
+# ---- the CDC profile -----------------------------------------------------------------------------------------
+
+CDC_MODEL = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table(
+    "accounts", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False),
+    info={"clickhouse": {"cdc": True}},
+)
+sa.Table(
+    "payments", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("amount", sa.Numeric(10, 2), nullable=False),
+    info={"clickhouse": {"cdc": {"version": "_peerdb_version", "is_deleted": "_peerdb_is_deleted"}}},
+)
+sa.Table("events", metadata, sa.Column("id", sa.BigInteger, primary_key=True))
+"""
+
+
+def test_cdc_profile_keeps_the_newest_version_and_drops_deleted_rows(tmp_path: Path, dev: ClickHouseDev) -> None:
+    folder = write_model(tmp_path, CDC_MODEL)
+    load_clickhouse(provider("--path", str(folder), cwd=tmp_path), dev)
+    tables = dev.tables()
+    assert engine_of(tables["accounts"]) == "ReplacingMergeTree(_version, _is_deleted)"
+    assert engine_of(tables["payments"]) == "ReplacingMergeTree(_peerdb_version, _peerdb_is_deleted)"
+    assert engine_of(tables["events"]) == "MergeTree"
+    assert {n: c["type"] for n, c in dev.columns("payments").items()} == {
+        "id": "Int64", "amount": "Decimal(10, 2)", "_peerdb_version": "UInt64", "_peerdb_is_deleted": "UInt8"}
+
+    dev.query("INSERT INTO accounts (id, name) VALUES (9, 'no CDC columns given')")  # DEFAULT 0 for both
+    dev.query("INSERT INTO accounts VALUES (1, 'first', 1, 0), (2, 'other', 1, 0)")
+    dev.query("INSERT INTO accounts VALUES (1, 'second', 2, 0)")
+    dev.query("INSERT INTO accounts VALUES (2, 'other', 3, 1)")
+    assert dev.query("SELECT id, name FROM accounts FINAL ORDER BY id") == [
+        {"id": "1", "name": "second"}, {"id": "9", "name": "no CDC columns given"}]
+
+
+def test_cdc_as_a_target_wide_setting(tmp_path: Path, dev: ClickHouseDev) -> None:
+    folder = write_model(tmp_path, CDC_MODEL)
+    load_clickhouse(provider("--path", str(folder), "--setting", "cdc=true", "--setting", "cdc_version_column=_lsn",
+                             cwd=tmp_path), dev)
+    engines = {name: engine_of(t) for name, t in dev.tables().items()}
+    # cdc=True means "the target's CDC column names", which --setting changed for every table but payments
+    assert engines == {"accounts": "ReplacingMergeTree(_lsn, _is_deleted)",
+                       "payments": "ReplacingMergeTree(_peerdb_version, _peerdb_is_deleted)",
+                       "events": "ReplacingMergeTree(_lsn, _is_deleted)"}
+
+
+# ---- cluster -------------------------------------------------------------------------------------------------
+
+
+def test_cluster_output_parses(dev: ClickHouseDev) -> None:
+    """chDB has no cluster: every statement must get as far as "cluster not found" (so it parsed)."""
+    ddl = provider("--path", "examples/shop", "--setting", "cluster=lake")
+    statements = split_statements(ddl)
+    assert statements and all(" ON CLUSTER lake" in s for s in statements)
+    for statement in statements:
+        with pytest.raises(ChdbError, match=r"Code: 701\. .*Requested cluster 'lake' not found"):
+            dev.query(statement.rstrip(";"))
+        if statement.startswith("CREATE DATABASE "):  # the tables' turn: their database must exist locally
+            dev.query(statement.split(" ON CLUSTER ")[0])
+
+
+# ---- quoting round trip ----------------------------------------------------------------------------------------
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table_comment=TEXT, column_comment=TEXT, default=TEXT)
+def test_comments_and_string_defaults_round_trip(table_comment: str, column_comment: str, default: str) -> None:
+    metadata = sa.MetaData()
+    table = sa.Table("notes", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                     sa.Column("body", sa.String(100), nullable=False, server_default=default,
+                               comment=column_comment or None),
+                     comment=table_comment or None)
+    ddl = build_schema(Model(tables=[table]), get_adapter("clickhouse", TargetOptions())).text
+    with fresh_clickhouse() as dev:
+        load_clickhouse(ddl, dev)
+        assert dev.tables()["notes"]["comment"] == table_comment
+        assert dev.columns("notes")["body"]["comment"] == column_comment
+        dev.query("INSERT INTO notes (id) VALUES (1)")
+        assert dev.query("SELECT body FROM notes") == [{"body": default}]
