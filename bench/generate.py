@@ -8,11 +8,12 @@ Layout, for ``generate(root, 500)``::
     root/benchmodels/models/models_000.py tables 0-9, ``from benchmodels.base import Base``
     ...                                   about 10 tables a file
 
-Both providers get ``--path root/benchmodels/models``. The shared Base sits outside that folder on purpose:
-atlas-provider-sqlalchemy 0.5.2 executes every ``.py`` under ``--path`` by file location under a made-up module
-name, so a ``base.py`` inside it would be executed a second time, with its own empty MetaData, and the provider
-picks one MetaData out of a set at random (it then prints no table at all about half the time). Model files
-reference each other only through string foreign keys, so none is imported twice.
+Both providers get ``--path root/benchmodels/models``. The shared Base sits outside that folder on
+purpose: atlas-provider-sqlalchemy 0.5.2 executes every ``.py`` under ``--path`` by file location under a
+made-up module name, so a ``base.py`` inside it would be executed a second time, with its own empty
+MetaData, and the provider picks one MetaData out of a set at random (it then prints no table at all about
+half the time, and still exits 0). Model files reference each other only through string foreign keys, so
+none is imported twice.
 """
 
 from __future__ import annotations
@@ -24,15 +25,15 @@ from pathlib import Path
 PACKAGE = "benchmodels"
 TABLES_PER_FILE = 10
 
-_BASE = '''\
+_BASE = """\
 from sqlalchemy.orm import DeclarativeBase
 
 
 class Base(DeclarativeBase):
     pass
-'''
+"""
 
-_HEADER = '''\
+_HEADER = """\
 from datetime import datetime
 from decimal import Decimal
 
@@ -40,10 +41,10 @@ from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from benchmodels.base import Base
-'''
+"""
 
 # 8 columns, a composite unique constraint, two indexes and a foreign key to the previous table.
-_TABLE = '''
+_TABLE = """
 
 class {cls}(Base):
     __tablename__ = "{name}"
@@ -61,7 +62,7 @@ class {cls}(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     note: Mapped[str | None] = mapped_column(Text)
-'''
+"""
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,9 @@ def generate(root: Path, tables: int) -> ModelPackage:
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("root", type=Path)
     parser.add_argument("tables", type=int)
     args = parser.parse_args()

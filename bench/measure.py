@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -17,12 +18,45 @@ class Sample:
     seconds: float
     peak_rss_mb: float
     exit_code: int
-    tables: int  # tables the output shows, as counted by the caller's ``count``; -1 when not counted
+    tables: int  # how many tables the output shows, as the caller's ``count`` reads it
     error: str  # empty when the run counts
 
     @property
     def ok(self) -> bool:
         return not self.error
+
+
+@dataclass
+class Result:
+    """The timed runs of one tool on one package."""
+
+    tables: int
+    files: int
+    tool: str
+    samples: list[Sample] = field(default_factory=list)
+    note: str = ""  # why there are no samples: a failed or skipped warm-up
+
+    @property
+    def valid(self) -> bool:
+        """Counts only when every timed run was right: a fast wrong answer must not pass a target."""
+        return bool(self.samples) and all(s.ok for s in self.samples)
+
+    def median(self, attr: str) -> float | None:
+        return statistics.median(getattr(s, attr) for s in self.samples) if self.valid else None
+
+    def summary(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "tables": self.tables,
+            "files": self.files,
+            "tool": self.tool,
+            "note": self.note,
+        }
+        if self.valid:
+            for attr in ("seconds", "peak_rss_mb"):
+                values = [getattr(s, attr) for s in self.samples]
+                out[attr] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
+        out["samples"] = [asdict(s) for s in self.samples]
+        return out
 
 
 def run_once(
@@ -31,7 +65,7 @@ def run_once(
     cwd: Path,
     env: dict[str, str],
     expected: int,
-    count: Callable[[str], int] | None,
+    count: Callable[[str], int],
     timeout: float,
 ) -> Sample:
     """Run ``argv`` to completion; it counts when it exits 0 and ``count(stdout) == expected``.
@@ -55,11 +89,11 @@ def run_once(
         stdout = out.read().decode(errors="replace")
         stderr = err.read().decode(errors="replace")
 
-    tables = count(stdout) if count is not None else -1
+    tables = count(stdout)
     if exit_code != 0:
         killed = " (killed after timeout)" if exit_code < 0 and seconds >= timeout else ""
         error = f"exit {exit_code}{killed}: {_last_line(stderr) or _last_line(stdout)}"
-    elif count is not None and tables != expected:
+    elif tables != expected:
         error = f"output shows {tables} tables, expected {expected}"
     else:
         error = ""
