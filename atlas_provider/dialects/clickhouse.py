@@ -95,6 +95,17 @@ RESERVED_WORDS = compiler.RESERVED_WORDS | {
 }
 
 
+def passed_option(item: Any, name: str) -> Any:
+    """A `clickhouse_<name>=` keyword given to a Column or Table (clickhouse-sqlalchemy style), or None.
+
+    Read without `item.dialect_kwargs`: asking that for a dialect SQLAlchemy cannot load makes it
+    search the installed packages' entry points on every call, minutes on a large model.
+    """
+    options = vars(item).get("dialect_options")  # SQLAlchemy fills it only when keywords were given
+    entry = dict.get(options, "clickhouse") if options is not None else None
+    return entry.get(name) if entry is not None else None
+
+
 def clickhouse_info(item: Any) -> dict[str, Any]:
     info = item.info.get("clickhouse") if item.info else None
     return info if isinstance(info, dict) else {}
@@ -456,7 +467,7 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
             parts += [default.keyword, self._sql(default.expression)]
         if column.comment:
             parts += ["COMMENT", self._string(column.comment)]
-        codec = clickhouse_info(column).get("codec") or column.dialect_kwargs.get("clickhouse_codec")
+        codec = clickhouse_info(column).get("codec") or passed_option(column, "codec")
         if codec:
             parts.append(f"CODEC({', '.join(codec) if isinstance(codec, (list, tuple)) else codec})")
         return " ".join(parts)
@@ -502,7 +513,7 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
             keyword = "ALIAS" if column.computed.persisted is False else "MATERIALIZED"
             return ColumnDefault(keyword, column.computed.sqltext)
         for keyword in ("materialized", "alias"):  # clickhouse-sqlalchemy's column options
-            value = column.dialect_kwargs.get(f"clickhouse_{keyword}")
+            value = passed_option(column, keyword)
             if value is not None:
                 return ColumnDefault(keyword.upper(), _expression(value))
         expression = _server_default_expression(column, self.dialect.type_compiler_instance)

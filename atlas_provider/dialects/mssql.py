@@ -48,4 +48,8 @@ class MSSQLAdapter(Adapter):
     def create_dialect(self) -> Dialect:
         # deprecate_large_types: VARCHAR(max)/VARBINARY(max), as on any SQL Server since 2012,
         # rather than the deprecated TEXT/IMAGE an offline dialect would assume.
-        return ProviderMSDialect(deprecate_large_types=True, paramstyle=TEXT_PARAMSTYLE)
+        dialect = ProviderMSDialect(deprecate_large_types=True, paramstyle=TEXT_PARAMSTYLE)
+        # Without a connection the dialect assumes a server too old for DATE, TIME and DATETIME2;
+        # Atlas's dev image is SQL Server 2022 (version 16).
+        dialect.server_version_info = (16, 0)
+        return dialect
