@@ -2,23 +2,29 @@
 
 Each (table or column, target) pair gets one `Row` with a status:
 
-    present   the target gets it with the type the model declares (same facts, see typefacts.py)
-    adapted   the target gets it in another representation that keeps the values (JSON as String,
-              an enum as LowCardinality(String), a length the target does not enforce)
-    excluded  the model leaves it out of this target on purpose (info['atlas'] targets/exclude)
+    present   the target gets it with the type the model declares: the same facts (see typefacts.py),
+              or more of them (more digits, a longer or unbounded length)
+    adapted   the target gets it in another type or form (JSON as String, an enum as LowCardinality(String),
+              a naive DateTime64(3) for an aware timestamp); whether values change is the drift flag
+    excluded  the model leaves it out of this target on purpose (info['atlas'] targets/exclude, or a
+              Column(system=True), which no CREATE TABLE contains)
     dropped   the target left it out although the model did not exclude it
     added     the target has a column the model does not declare (ClickHouse CDC version columns)
 
-Drift is what makes `check` fail: a table or column `dropped`, or an adaptation that changes values, found
-by the rules in `RULES` (each has a kind the model can accept with info={"atlas": {"accept": [kind]}}, on
-the column or its table). The report is built from `Schema` objects and never prints.
+Drift is what makes `check` fail: a table or column `dropped` (kind `missing`: only an exclusion clears
+it), or an adaptation that changes values. Those are found by `RULES` on the model's and the target's type
+facts, by `COMPATIBLE` (a family stored as another family that cannot hold its values is kind `values`) and
+by the column's nullability (NULL allowed by the model, not by the target: kind `values`). The model accepts
+a kind with info={"atlas": {"accept": [kind]}} on the column or on its table. The report is built from
+`Schema` objects and never prints.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Optional
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from sqlalchemy import Column, Table
 
@@ -32,7 +38,7 @@ PRESENT, ADAPTED, EXCLUDED, DROPPED, ADDED = "present", "adapted", "excluded", "
 MISSING = "missing"  # the drift kind of a dropped table or column: only an exclusion clears it
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Row:
     """One table (`column` is "") or column on one target."""
 
@@ -64,11 +70,12 @@ class ParityReport:
         return not self.drift
 
     def row(self, table: str, column: str, target: str) -> Row:
-        """The row of `table.column` (or of the table, with column "") on `target`."""
-        for row in self.rows:
-            if (row.table, row.column, row.target) == (table, column, target):
-                return row
-        raise KeyError((table, column, target))
+        """The row of `table.column` (or of the table, with column "") on `target`; KeyError if none."""
+        return self._index[(table, column, target)]
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, str, str], Row]:
+        return {(row.table, row.column, row.target): row for row in self.rows}
 
     def summary(self) -> str:
         """One line: `2 drifts: orders.placed_at on clickhouse (timezone), ...` or `no drift`."""
@@ -89,7 +96,7 @@ def _subject(row: Row) -> str:
 # the drift rules: (kind, model families it applies to, rule). A rule sees the model's facts and the
 # target's and returns a detail when values change, else None. Kinds are what info['atlas']['accept'] names.
 
-Rule = Callable[[Facts, Facts], Optional[str]]
+Rule = Callable[[Facts, Facts], "str | None"]
 
 
 def _timezone(model: Facts, target: Facts) -> str | None:
@@ -143,8 +150,8 @@ def _integer_width(model: Facts, target: Facts) -> str | None:
     return None
 
 
-# The length a string target needs to hold every value of the model's type.
 def _needed_length(model: Facts) -> int | None:
+    """The length a string target needs for every value of the model's type (a UUID as 32 hex digits)."""
     if model.values:
         return max(len(v) for v in model.values)
     return {"uuid": 32}.get(model.family, model.width)
@@ -202,7 +209,7 @@ def compare(model: Facts, target: Facts) -> tuple[bool, list[tuple[str, str]], s
     if "other" in (model.family, target.family):
         if model.family == target.family and model.name == target.name:
             return False, [], ""
-        return True, [], f"{target.name or target.family} not compared"
+        return True, [], f"{model.name or model.family} stored as {target.name or target.family}: not compared"
     if model.family != target.family:
         compatible = target.family in COMPATIBLE.get(model.family, frozenset())
         if model.family == "string" and target.family == "enum" and not model.values:
@@ -219,81 +226,94 @@ def compare(model: Facts, target: Facts) -> tuple[bool, list[tuple[str, str]], s
 
 def build_report(model: Model, schemas: Sequence[Schema]) -> ParityReport:
     """The parity of `model` across the targets of `schemas` (one per dialect, from `api.build_schema`)."""
+    targets = [_Target(schema) for schema in schemas]
     rows: list[Row] = []
     for table in model.tables:
-        per_target = [(schema, _find_adapted(table, schema)) for schema in schemas]
-        for schema, adapted in per_target:
-            rows.append(_table_row(table, schema, adapted))
+        per_target = [(target, target.adapted(table)) for target in targets]
+        rows += [_table_row(table, target, adapted) for target, adapted in per_target]
         for column in table.columns:
-            for schema, adapted in per_target:
-                rows.append(_column_row(table, column, schema, adapted))
-        for schema, adapted in per_target:
-            if adapted is None:
-                continue
-            known = {c.name for c in table.columns}
-            for extra in adapted.columns:
+            rows += [_column_row(table, column, target, adapted) for target, adapted in per_target]
+        known = {c.name for c in table.columns}
+        for target, adapted in per_target:
+            for extra in adapted.columns if adapted is not None else ():
                 if extra.name not in known:
-                    rows.append(Row(table.fullname, extra.name, schema.dialect, ADDED,
-                                    schema.adapter.column_type(extra)))
+                    rows.append(Row(table.fullname, extra.name, target.dialect, ADDED,
+                                    target.schema.adapter.column_type(extra)))
     losses = {schema.dialect: sorted(set(schema.losses.losses)) for schema in schemas}
     return ParityReport([schema.dialect for schema in schemas], rows, losses)
 
 
-def _find_adapted(table: Table, schema: Schema) -> Table | None:
-    """The target's copy of `table`, or None. Targets without schemas (SQLite) rename
-    `analytics.daily_sales` to `daily_sales`, so a unique bare name matches too."""
-    if not schema.selection.includes(table):
-        return None
-    by_fullname = {t.fullname: t for t in schema.tables}
-    if table.fullname in by_fullname:
-        return by_fullname[table.fullname]
-    same_name = [t for t in schema.tables if t.name == table.name]
-    return same_name[0] if len(same_name) == 1 else None
+class _Target:
+    """One schema, indexed for lookups by table."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.dialect = schema.dialect
+        self._by_fullname = {t.fullname: t for t in schema.tables}
+        self._by_name: dict[str, list[Table]] = defaultdict(list)
+        for table in schema.tables:
+            self._by_name[table.name].append(table)
+        self._excluded = {id(t) for t in schema.selection.excluded_tables}
+        self._reasons: dict[str, set[str]] = defaultdict(set)
+        for loss in schema.losses.losses:
+            self._reasons[loss.subject].add(loss.reason or loss.kind)
+
+    def adapted(self, table: Table) -> Table | None:
+        """The target's copy of `table`, or None. Targets without schemas (SQLite) rename
+        `analytics.daily_sales` to `daily_sales`, so a unique bare name matches too."""
+        if not self.schema.selection.includes(table):
+            return None
+        found = self._by_fullname.get(table.fullname)
+        if found is None and len(same_name := self._by_name.get(table.name, [])) == 1:
+            found = same_name[0]
+        return found
+
+    def excluded(self, table: Table) -> bool:
+        return id(table) in self._excluded
+
+    def why_missing(self, subject: str, default: str) -> str:
+        """The target's own reason for leaving `subject` out (its loss report), or `default`."""
+        return "; ".join(sorted(self._reasons.get(subject, ()))) or default
 
 
-def _excluded(table: Table, schema: Schema) -> bool:
-    return any(t is table for t in schema.selection.excluded_tables)
-
-
-def _loss_reason(schema: Schema, subject: str) -> str:
-    reasons = sorted(loss.reason or loss.kind for loss in schema.losses.losses if loss.subject == subject)
-    return "; ".join(reasons)
-
-
-def _table_row(table: Table, schema: Schema, adapted: Table | None) -> Row:
+def _table_row(table: Table, target: _Target, adapted: Table | None) -> Row:
     if adapted is not None:
-        return Row(table.fullname, "", schema.dialect, PRESENT)
-    if _excluded(table, schema):
-        return Row(table.fullname, "", schema.dialect, EXCLUDED)
-    why = _loss_reason(schema, table.fullname) or "left out without an exclusion"
-    return Row(table.fullname, "", schema.dialect, DROPPED, drift=(f"{MISSING}: {why}",))
+        return Row(table.fullname, "", target.dialect, PRESENT)
+    if target.excluded(table):
+        return Row(table.fullname, "", target.dialect, EXCLUDED)
+    why = target.why_missing(table.fullname, "left out without an exclusion")
+    return Row(table.fullname, "", target.dialect, DROPPED, drift=(f"{MISSING}: {why}",))
 
 
-def _column_row(table: Table, column: Column, schema: Schema, adapted: Table | None) -> Row:
-    base = Row(table.fullname, column.name, schema.dialect, EXCLUDED, model_type=short_name(column.type))
+def _column_row(table: Table, column: Column, target: _Target, adapted: Table | None) -> Row:
+    schema = target.schema
+    base = Row(table.fullname, column.name, target.dialect, EXCLUDED, model_type=short_name(column.type))
     if adapted is None:
-        if _excluded(table, schema):
+        if target.excluded(table):
             return base
         return replace(base, status=DROPPED, drift=(f"{MISSING}: the table is left out",))
     if column.name in schema.selection.excluded_columns.get(table.fullname, ()):
         return base
-    target_column = next((c for c in adapted.columns if c.name == column.name), None)
+    if column.system:  # Column(system=True), e.g. PostgreSQL's xmin: declared so, never created
+        return replace(base, note="system column: not created by DDL")
+    target_column = adapted.columns.get(column.key)
+    if target_column is None or target_column.name != column.name:
+        target_column = next((c for c in adapted.columns if c.name == column.name), None)
     if target_column is None:
-        why = _loss_reason(schema, f"{table.fullname}.{column.name}") or "left out without an exclusion"
+        why = target.why_missing(f"{table.fullname}.{column.name}", "left out without an exclusion")
         return replace(base, status=DROPPED, drift=(f"{MISSING}: {why}",))
     text = schema.adapter.column_type(target_column)
-    read = target_facts(schema.dialect, text, target_column.type, schema.adapter.dialect)
+    read = target_facts(target.dialect, text, target_column.type, schema.adapter.dialect)
     changed, findings, note = compare(model_facts(column.type), read.facts)
-    target_nullable = target_column.nullable if read.nullable is None else read.nullable
-    if column.nullable and not target_nullable:
+    # ClickHouse's type says it (Nullable(...)); elsewhere the column's NULL / NOT NULL does
+    if column.nullable and not (target_column.nullable if read.nullable is None else read.nullable):
         findings.append(("values", "NULL -> not nullable"))
     ok = accepted(column) | accepted(table)
-    reasons = [f"{kind}: {detail}" for kind, detail in findings]
     return replace(
         base,
         status=ADAPTED if changed or findings else PRESENT,
         type=text,
-        drift=tuple(r for (kind, _), r in zip(findings, reasons) if kind not in ok),
-        accepted=tuple(r for (kind, _), r in zip(findings, reasons) if kind in ok),
+        drift=tuple(f"{kind}: {detail}" for kind, detail in findings if kind not in ok),
+        accepted=tuple(f"{kind}: {detail}" for kind, detail in findings if kind in ok),
         note=note,
     )

@@ -13,10 +13,8 @@ from collections.abc import Callable, Iterable
 from .losses import LossReport
 from .parity import ADAPTED, ADDED, DROPPED, EXCLUDED, ParityReport, Row
 
-FORMATS = ("table", "json", "markdown")
-
-
 def render(report: ParityReport, fmt: str = "table") -> str:
+    """The report as `table`, `json` or `markdown`."""
     renderers: dict[str, Callable[[ParityReport], str]] = {
         "table": render_table, "json": render_json, "markdown": render_markdown,
     }
@@ -57,12 +55,8 @@ def _loss_lines(report: ParityReport) -> list[str]:
 
 
 def _reasons(rows: Iterable[Row], attribute: str) -> list[tuple[str, str, str]]:
-    """(subject, target, reason) for every drift (or accepted) reason, in report order."""
-    found = []
-    for row in rows:
-        subject = f"{row.table}.{row.column}" if row.column else row.table
-        found += [(subject, row.target, reason) for reason in getattr(row, attribute)]
-    return found
+    """(subject, target, reasons) for every row with drift (or accepted drift), in report order."""
+    return [(_subject(row), row.target, "; ".join(getattr(row, attribute))) for row in rows if getattr(row, attribute)]
 
 
 def _result(report: ParityReport) -> str:
@@ -100,14 +94,14 @@ def render_table(report: ParityReport) -> str:
     for line in [header, *body]:
         out.append("  ".join(text.ljust(width) for text, width in zip(line, widths)).rstrip())
     out.append("")
-    out.append("[adapted] another type that keeps the values; [excluded] left out by the model; "
-               "[DROPPED] left out by the target; ! drift")
+    out.append("[adapted] another type or form   [excluded] left out by the model   [DROPPED] left out by the target")
+    out.append("! drift: values change, or a column is missing   [accepted] a change the model accepts")
     sections = [
         ("Drift", [f"  {s} on {t}: {r}" for s, t, r in _reasons(report.drift, "drift")]),
         ("Accepted by the model (info['atlas']['accept'])",
          [f"  {s} on {t}: {r}" for s, t, r in _reasons(report.rows, "accepted")]),
         ("Left out by the targets (they cannot express it)", [f"  {line}" for line in _loss_lines(report)]),
-        ("Not compared", [f"  {_subject(r)} on {r.target}: {r.note}" for r in report.rows if r.note]),
+        ("Notes", [f"  {_subject(r)} on {r.target}: {r.note}" for r in report.rows if r.note]),
     ]
     for title, lines in sections:
         if lines:

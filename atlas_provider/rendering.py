@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import MetaData, Table
+from sqlalchemy import ForeignKeyConstraint, MetaData, Table
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable, ExecutableDDLElement
 from sqlalchemy.sql.elements import ClauseElement
@@ -128,10 +128,23 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
         emit(_event_elements(table, "after_create", adapter), table)
     if adapter.supports_foreign_keys:
         for fk in order.deferred:
-            emit([AddConstraint(fk)], fk.table)
+            emit([_add_constraint(fk)], fk.table)
     for metadata in metadatas:
         emit(_event_elements(metadata, "after_create", adapter))
     return out
+
+
+def _add_constraint(fk: ForeignKeyConstraint) -> AddConstraint:
+    """ALTER TABLE ... ADD CONSTRAINT that leaves the model's constraint as it was. AddConstraint marks its
+    constraint "never inline" by default, and the model's tables serve every target of a run (`check` and
+    `schema --out-dir` build several): SQLite, which creates every foreign key inline, would lose it."""
+    try:
+        return AddConstraint(fk, isolate_from_table=False)
+    except TypeError:  # SQLAlchemy < 2.0.39 always isolates: undo it
+        rule = fk._create_rule
+        element = AddConstraint(fk)
+        fk._create_rule = rule
+        return element
 
 
 def position_lines(tables: Iterable[Table], origins: dict[str, Origin]) -> list[str]:

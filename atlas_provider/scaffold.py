@@ -87,11 +87,13 @@ def atlas_hcl(source_args: Sequence[str], targets: Sequence[Target]) -> str:
     """The whole atlas.hcl for `targets` (the first one is the template's default dialect)."""
     dialects = list(dict.fromkeys(t.dialect for t in targets))
     variables = [dev_url_variable(d) for d in dialects]
+    width = max(len(t.env) for t in targets)
     lines = [
         "# Written by `atlas-provider init`. Atlas reads the SQLAlchemy model by running atlas-provider.",
         "#",
-        *(f"#   atlas migrate diff --env {t.env}    # {t.dialect}: migrations in {t.migrations}" for t in targets),
-        f"#   atlas migrate diff --env {TEMPLATE_ENV} --var dialect={dialects[0]}    # any dialect below, one template",
+        *(f"#   atlas migrate diff --env {t.env.ljust(width)}    # {t.dialect}: migrations in {t.migrations}"
+          for t in targets),
+        f"#   atlas migrate diff --env {TEMPLATE_ENV} --var dialect={dialects[0]}    # the same, for any dialect below",
         "#",
         "# Dev databases are Atlas's docker images. To use any other EMPTY database instead, set",
         f"# {' or '.join(variables)}.",
@@ -155,11 +157,14 @@ def next_steps(file: str, source_args: Sequence[str], targets: Sequence[Target])
         *(f"  atlas migrate diff --env {t.env.ljust(width)}    # {t.dialect}: first migration in {t.migrations}/"
           for t in targets),
         "",
-        "Run Atlas from this directory; the dev databases are Docker containers. Without Docker, point them at",
-        "any empty database:",
-        *(f"  export {dev_url_variable(t.dialect)}='{LOCAL_EXAMPLES.get(t.dialect, '<url>')}'" for t in targets
-          if t.dialect in DEV_URLS and t.dialect != "sqlite"),
+        "Run Atlas from this directory.",
     ]
+    docker = [t for t in targets if DEV_URLS.get(t.dialect, "").startswith("docker://")]
+    if docker:
+        lines += [
+            "The dev databases are Docker containers; without Docker, point them at any empty database:",
+            *(f"  export {dev_url_variable(t.dialect)}='{LOCAL_EXAMPLES.get(t.dialect, '<url>')}'" for t in docker),
+        ]
     missing = [t.dialect for t in targets if t.dialect not in DEV_URLS]
     if missing:
         lines += ["", "No default dev database for " + ", ".join(missing) + "; set "

@@ -273,7 +273,13 @@ def _split_args(args: str) -> list[str]:
 
 
 def read_clickhouse(text: str) -> Read:
-    """Read a ClickHouse type: `Nullable(DateTime64(3, 'UTC'))`, `LowCardinality(String)`, `Decimal(10, 2)`."""
+    """Read a ClickHouse type: `Nullable(DateTime64(3, 'UTC'))`, `LowCardinality(String)`, `Decimal(10, 2)`.
+    The type alone says whether NULL can be stored: only `Nullable(...)` can."""
+    read = _read_clickhouse(text)
+    return Read(read.facts, nullable=bool(read.nullable))
+
+
+def _read_clickhouse(text: str) -> Read:
     match = _CALL.match(text)
     if not match:
         return Read(Facts("other", name=text))
@@ -281,9 +287,9 @@ def read_clickhouse(text: str) -> Read:
     name = CLICKHOUSE_ALIASES.get(name.upper(), name)
     args = _split_args(raw)
     if name == "Nullable" and args:
-        return Read(read_clickhouse(args[0]).facts, nullable=True)
+        return Read(_read_clickhouse(args[0]).facts, nullable=True)
     if name == "LowCardinality" and args:
-        inner = read_clickhouse(args[0])
+        inner = _read_clickhouse(args[0])
         return Read(replace(inner.facts, wrapper="LowCardinality"), inner.nullable)
     numbers = [int(a) for a in args if a.isdigit()]
     zone = any(a.startswith("'") for a in args)

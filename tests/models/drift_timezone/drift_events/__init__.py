@@ -1,0 +1,1 @@
+"""Built to drift: aware timestamps that a target stores without their time zone."""
