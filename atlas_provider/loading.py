@@ -125,6 +125,12 @@ def discover_modules(
                 continue
             if _is_skipped_dir(sub) and not _matches(relative, include):
                 continue
+            if not name.isidentifier():  # ".hidden", "my-utils": no module inside can be imported by name
+                if _matches(relative, include):
+                    raise UsageError(f"{name!r} is not a valid module name, so the modules in it cannot be "
+                                     "imported by name; give that folder its own --path",
+                                     where=f"--include {relative}")
+                continue
             kept.append(name)
         dirs[:] = kept
         for name in sorted(files):
@@ -413,13 +419,13 @@ def load_model(
                 )
             explicit.append(metadata)
 
-    user_prefixes = tuple(_relative(r, base).rstrip("/") + "/" if _relative(r, base) != "." else "" for r in roots)
+    user_roots = tuple(os.path.join(os.path.normcase(str(r.resolve())), "") for r in roots)
     metadatas: dict[int, MetaData] = {id(m): m for m in explicit}
     origins: dict[int, Origin] = {}
     for table, origin in recorder.tables.values():
         if origin is not None:
             origins[id(table)] = origin
-        if paths and origin is not None and _inside(origin.path, user_prefixes):
+        if paths and origin is not None and _inside(origin.path, base, user_roots):
             metadatas.setdefault(id(table.metadata), table.metadata)
 
     tables = _collect(metadatas.values(), origins)
@@ -435,8 +441,9 @@ def load_model(
     )
 
 
-def _inside(path: str, prefixes: tuple[str, ...]) -> bool:
-    return any(prefix == "" and not path.startswith("../") or path.startswith(prefix) for prefix in prefixes)
+def _inside(path: str, cwd: Path, roots: tuple[str, ...]) -> bool:
+    """Whether `path` (relative to the working directory, which may be inside a root) is in an import root."""
+    return os.path.normcase(os.path.normpath(os.path.join(cwd, path))).startswith(roots)
 
 
 def table_key(table: Table) -> tuple[str, str]:

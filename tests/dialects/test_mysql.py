@@ -1,0 +1,99 @@
+"""MySQL and MariaDB, offline. MariaDB gets MySQL's statements except the expression indexes it cannot build."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import DDL, event
+
+from tests.dialects import cycle_model, ddl, heads, schema_of, stock_model
+
+ITEMS = (
+    "CREATE TABLE items (\n"
+    "\tid INTEGER NOT NULL AUTO_INCREMENT, \n"
+    "\tname VARCHAR(50) NOT NULL COMMENT 'Display name' DEFAULT 'unnamed', \n"
+    "\tqty INTEGER NOT NULL DEFAULT 0, \n"
+    "\tdouble_qty INTEGER GENERATED ALWAYS AS (qty * 2) STORED, \n"
+    "\tsize ENUM('small','large') NOT NULL, \n"
+    "\tgrade VARCHAR(5) NOT NULL, \n"
+    "\tactive BOOL NOT NULL DEFAULT true, \n"
+    "\tadded DATETIME DEFAULT (now()), \n"
+    "\tcode VARCHAR(10), \n"
+    "\tCONSTRAINT pk_items PRIMARY KEY (id), \n"
+    "\tCONSTRAINT ck_items_qty_range CHECK (qty >= 0\nAND qty < 1000), \n"
+    "\tCONSTRAINT ck_items_item_grade CHECK (grade IN ('small', 'large')), \n"
+    "\tCONSTRAINT uq_items_code UNIQUE (code)\n"
+    ")COMMENT='Stock items';"
+)
+NOTES = (
+    "CREATE TABLE notes (\n"
+    "\tid INTEGER NOT NULL AUTO_INCREMENT, \n"
+    "\titem_id INTEGER, \n"
+    "\tCONSTRAINT pk_notes PRIMARY KEY (id), \n"
+    "\tCONSTRAINT fk_notes_item_id_items FOREIGN KEY(item_id) REFERENCES items (id) ON DELETE CASCADE\n"
+    ");"
+)
+
+
+def test_mysql_everything_the_model_declares_reaches_the_ddl() -> None:
+    schema = schema_of(stock_model(), dialect="mysql")
+
+    assert ddl(stock_model(), dialect="mysql") == [
+        ITEMS,  # comments and the enum inline
+        "CREATE INDEX ix_items_lower_name ON items ((lower(name)));",  # a functional key part (8.0.13+)
+        "CREATE INDEX ix_items_name ON items (name);",  # no partial indexes: the whole column
+        "CREATE VIEW item_names AS SELECT name FROM items;",
+        NOTES,
+    ]
+    assert not schema.losses
+
+
+def test_mariadb_leaves_expression_indexes_out_and_says_so() -> None:
+    schema = schema_of(stock_model(), dialect="mariadb")
+
+    assert ddl(stock_model(), dialect="mariadb") == [
+        ITEMS,
+        "CREATE INDEX ix_items_name ON items (name);",
+        "CREATE VIEW item_names AS SELECT name FROM items;",
+        NOTES,
+    ]
+    assert schema.losses.lines() == [
+        "mariadb: 1 expression index left out (MariaDB indexes columns only; index a generated column "
+        "instead): items.ix_items_lower_name"
+    ]
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "mariadb"])
+def test_a_trigger_body_switches_to_the_delimiter_directive(dialect: str) -> None:
+    metadata = sa.MetaData()
+    docs = sa.Table("docs", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("title", sa.String(20)), schema="cms")
+    body = "FOR EACH ROW\nBEGIN\n  SET NEW.title = trim(NEW.title);\nEND"
+    trigger = DDL(f"CREATE TRIGGER docs_trim BEFORE INSERT ON %(fullname)s {body}")
+    event.listen(docs, "after_create", trigger.execute_if(dialect=("mysql", "mariadb")))
+
+    assert schema_of(metadata, dialect=dialect).text == (
+        "-- atlas:delimiter -- end\n\n"
+        "CREATE SCHEMA cms\n-- end\n\n"
+        "CREATE TABLE cms.docs (\n"
+        "\tid INTEGER NOT NULL AUTO_INCREMENT, \n\ttitle VARCHAR(20), \n\tPRIMARY KEY (id)\n)\n-- end\n\n"
+        f"CREATE TRIGGER docs_trim BEFORE INSERT ON cms.docs {body}\n-- end\n"
+    )
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "mariadb"])
+def test_foreign_key_cycle_is_closed_by_alter_table(dialect: str) -> None:
+    assert heads(ddl(cycle_model(), dialect=dialect)) == [
+        "CREATE TABLE a_side (",
+        "CREATE TABLE b_side (",
+        "CREATE TABLE c_after (",
+        "ALTER TABLE a_side ADD FOREIGN KEY(b_id) REFERENCES b_side (id);",
+    ]
+
+
+def test_schemas_are_databases_created_unless_asked_not_to() -> None:
+    metadata = sa.MetaData()
+    sa.Table("events", metadata, sa.Column("id", sa.Integer, primary_key=True), schema="audit")
+
+    assert heads(ddl(metadata, dialect="mysql")) == ["CREATE SCHEMA audit;", "CREATE TABLE audit.events ("]
+    assert heads(ddl(metadata, dialect="mysql", create_schemas=False)) == ["CREATE TABLE audit.events ("]

@@ -1,0 +1,1 @@
+print(f"loaded {__name__}")

@@ -1,0 +1,1 @@
+"""The CRM's models, on their own declarative base."""

@@ -1,0 +1,1 @@
+"""Relative imports only, one and two levels up."""
