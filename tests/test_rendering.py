@@ -98,3 +98,10 @@ def test_check_text_is_kept_exactly() -> None:
     sa.Table("t", md, sa.Column("qty", sa.Integer, primary_key=True),
              sa.CheckConstraint("qty >= 0\nAND qty < 10", name="ck_qty"))
     assert "CHECK (qty >= 0\nAND qty < 10)" in build_schema(_model(md), "postgresql").text
+
+
+def test_postgresql_generated_columns_are_stored() -> None:
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("a", sa.Integer, primary_key=True), sa.Column("b", sa.Integer, sa.Computed("a * 2")))
+    # PostgreSQL before 18 (Atlas's dev image is 15) rejects a generated column without STORED
+    assert "b INTEGER GENERATED ALWAYS AS (a * 2) STORED" in build_schema(_model(md), "postgresql").text

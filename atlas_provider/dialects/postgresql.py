@@ -7,9 +7,11 @@ https://www.postgresql.org/docs/current/sql-createtype.html
 
 from __future__ import annotations
 
-from sqlalchemy import Enum, Table
+from typing import Any
+
+from sqlalchemy import Computed, Enum, Table
 from sqlalchemy.dialects.postgresql import DOMAIN, ENUM
-from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.dialects.postgresql.base import PGDDLCompiler, PGDialect
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import ExecutableDDLElement
@@ -17,11 +19,24 @@ from sqlalchemy.schema import ExecutableDDLElement
 from .base import TEXT_PARAMSTYLE, Adapter
 
 
+class ProviderPGDDLCompiler(PGDDLCompiler):
+    def visit_computed_column(self, generated: Computed, **kw: Any) -> str:
+        # PostgreSQL 12-17 (Atlas's dev image is 15) only have STORED generated columns, and
+        # SQLAlchemy 2.1 leaves the keyword out when the model does not say; say it.
+        if generated.persisted is None:
+            generated = Computed(generated.sqltext, persisted=True)
+        return str(super().visit_computed_column(generated, **kw))
+
+
+class ProviderPGDialect(PGDialect):
+    ddl_compiler = ProviderPGDDLCompiler
+
+
 class PostgreSQLAdapter(Adapter):
     name = "postgresql"
 
     def create_dialect(self) -> Dialect:
-        return PGDialect(paramstyle=TEXT_PARAMSTYLE)
+        return ProviderPGDialect(paramstyle=TEXT_PARAMSTYLE)
 
     def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
         enums: dict[tuple[str, str], ENUM] = {}
