@@ -6,11 +6,18 @@ Typer or the model is imported. Everything else goes to the Typer app in cli.py.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main() -> None:
-    argv = sys.argv[1:]
+    try:
+        _run(sys.argv[1:])
+    finally:
+        _stdout_to_stderr()
+
+
+def _run(argv: list[str]) -> None:
     if "--cache" in argv:
         from .cache import lookup
 
@@ -24,6 +31,16 @@ def main() -> None:
     from .cli import PROG, app
 
     app(prog_name=PROG)
+
+
+def _stdout_to_stderr() -> None:
+    """Once the command is done, descriptor 1 points at stderr: what runs while the interpreter shuts
+    down (a model's atexit handler, a thread it started) must not add to the schema Atlas reads."""
+    try:
+        sys.stdout.flush()
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no real descriptors (embedded, in-process runners)
+        pass
 
 
 if __name__ == "__main__":

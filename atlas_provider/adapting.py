@@ -68,11 +68,16 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
 def _keep_constraint_order(original: Table, copy: Table) -> None:
     """to_metadata() copies constraints in the order of a set, which changes from run to run; CREATE TABLE
     lists them by creation order, so each copy takes its original's, and the DDL stays byte-stable."""
-    order = {_item_key(c): c._creation_order for c in original.constraints}
+    order = {_order_key(c): c._creation_order for c in original.constraints}
     for constraint in copy.constraints:
-        key = _item_key(constraint)
+        key = _order_key(constraint)
         if key in order:
             constraint._creation_order = order[key]
+
+
+def _order_key(item: object) -> tuple[tuple[str, str, str], tuple[str, ...]]:
+    # _item_key with the columns in their order: UNIQUE (a, b) and UNIQUE (b, a) are two constraints
+    return _item_key(item), tuple(c.name for c in getattr(item, "columns", ()))
 
 
 def _copy_ddl_listeners(source: Table | MetaData, copy: Table | MetaData) -> None:

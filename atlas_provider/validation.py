@@ -19,9 +19,17 @@ from .loading import Model
 def _unique_column_sets(table: Table) -> list[frozenset[str]]:
     sets = [frozenset(c.name for c in table.primary_key.columns)]
     sets += [frozenset(c.name for c in con.columns) for con in table.constraints if isinstance(con, UniqueConstraint)]
-    sets += [frozenset(c.name for c in ix.columns) for ix in table.indexes if ix.unique and ix.columns]
+    sets += [frozenset(c.name for c in ix.columns) for ix in table.indexes if _whole_columns_unique(ix)]
     sets += [frozenset({c.name}) for c in table.columns if c.unique]
     return [s for s in sets if s]
+
+
+def _whole_columns_unique(index: Index) -> bool:
+    """A unique index a foreign key can refer to: on plain columns, over every row. Unique on an
+    expression (lower(email)) or on some rows (postgresql_where=...) does not make the columns unique."""
+    partial = any(key.endswith("_where") and value is not None for key, value in index.dialect_kwargs.items())
+    plain = all(isinstance(expression, Column) for expression in index.expressions)
+    return bool(index.unique and index.columns and plain and not partial)
 
 
 def _referred_column(element: ForeignKey, tables: dict[str, Table]) -> Column:
@@ -49,9 +57,10 @@ def _check_foreign_key(fk: ForeignKeyConstraint, where: str, tables: dict[str, T
         try:
             column = _referred_column(element, tables)
         except (NoReferencedTableError, NoReferencedColumnError) as error:
+            advice = ("define that table in the model or load the module that does (--path/--model)"
+                      if isinstance(error, NoReferencedTableError) else "add that column or correct the reference")
             raise ModelError(
-                f"foreign key {local} -> {element.target_fullname}: {str(error).splitlines()[0]}; "
-                "define that table in the model or load the module that does (--path/--model)",
+                f"foreign key {local} -> {element.target_fullname}: {str(error).splitlines()[0]}; {advice}",
                 where=where,
             ) from None
         referred.append(column.name)
