@@ -14,7 +14,7 @@ Names are checked: a typo must not silently send personal data to the lake.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Index, Table

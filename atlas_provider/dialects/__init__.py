@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 
-from ..errors import UsageError
 from .base import Adapter, GenericAdapter, TargetOptions
 
 # name -> "module:class", relative to this package
