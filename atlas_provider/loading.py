@@ -54,7 +54,6 @@ class Model:
 
     tables: list[Table]
     origins: dict[str, Origin] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)  # every source file imported, for the cache
 
     def origin(self, table: Table) -> Origin | None:
         return self.origins.get(table.fullname)
@@ -385,7 +384,6 @@ def load_model(
         plan.append((root, modules))
     specs = [_parse_model_spec(spec) for spec in models]
 
-    before = set(sys.modules)
     explicit: list[MetaData] = []
     with _on_sys_path([*roots, base]), recorder.active(), contextlib.redirect_stdout(sys.stderr):
         for root, modules in plan:
@@ -429,15 +427,9 @@ def load_model(
             metadatas.setdefault(id(table.metadata), table.metadata)
 
     tables = _collect(metadatas.values(), origins)
-    files = sorted(
-        os.path.abspath(m.__file__)
-        for name in set(sys.modules) - before
-        if (m := sys.modules.get(name)) is not None and getattr(m, "__file__", None)
-    )
     return Model(
         tables=sorted(tables, key=table_key),
         origins={t.fullname: origins[id(t)] for t in tables if id(t) in origins},
-        files=files,
     )
 
 
