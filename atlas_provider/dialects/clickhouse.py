@@ -638,6 +638,7 @@ def skipping_indexes(table: Table) -> list[Index]:
 
 class ClickHouseAdapter(Adapter):
     name = "clickhouse"
+    default_schema = "default"  # the database every server has
     role = LAKE
     supports_foreign_keys = False
     always_copy = True
