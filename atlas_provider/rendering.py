@@ -111,7 +111,7 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
         name = table.fullname if table is not None else None
         out.extend(Statement(compile_sql(e, adapter, name), name) for e in elements)
 
-    schemas = sorted({t.schema for t in tables if t.schema})
+    schemas = adapter.created_schemas(tables)
     if schemas and create_schemas is not False:
         emit(adapter.schema_elements(schemas))
     emit(adapter.type_elements(tables))

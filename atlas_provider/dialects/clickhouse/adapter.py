@@ -24,6 +24,7 @@ from .types import NativeType
 
 class ClickHouseAdapter(Adapter):
     name = "clickhouse"
+    default_schema = "default"  # the database every server has
     role = LAKE
     supports_foreign_keys = False
     always_copy = True
