@@ -73,6 +73,7 @@ def test_staged_but_uncommitted_files_count_and_long_lists_are_cut(repo: Path) -
     assert result.returncode == 1
     listed = ", ".join(f"bench/.work/model_{number:02}.py" for number in range(10))
     assert result.stderr == (
-        f"check-tree: tracked but matched by .gitignore (12): {listed} and 2 more (untrack them: git rm --cached)\n"
+        f"check-tree: tracked but matched by .gitignore (12): {listed} and 2 more"
+        " (untrack them: git rm --cached)\n"
     )
 
