@@ -73,6 +73,7 @@ ModelOpt = Annotated[Optional[list[str]], typer.Option("--model", "-m", help="pk
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files/folders (relative to the working directory) not to import; repeatable.")]
 IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Glob of skipped files/folders (tests, migrations, hidden) to import anyway; repeatable.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", help="List every file and folder under --path that is not imported, and why.")]
+SkipDefectsOpt = Annotated[Optional[bool], typer.Option("--skip-defects/--no-skip-defects", help="Leave out the model's objects a target's database would reject (a third-party model you cannot edit), one warning each; default: skip-defects under [tool.atlas-provider] in ./pyproject.toml.")]
 SettingOpt = Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="Target-wide KEY=VALUE for the dialect (e.g. ClickHouse engine=ReplacingMergeTree); repeatable.")]
 
 
@@ -88,6 +89,7 @@ def main_command(
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when the target cannot express something the model declares.")] = False,
     setting: SettingOpt = None,
+    skip_defects: SkipDefectsOpt = None,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Compatibility: skip model modules that fail to import, with a warning each (their tables are then missing).")] = False,
     verbose: VerboseOpt = False,
     show_traceback: Annotated[bool, typer.Option("--traceback", help=f"Show the full stack on errors (or set {TRACEBACK_ENV}=1).")] = False,
@@ -99,7 +101,7 @@ def main_command(
         return
     if dialect is None:
         raise typer.BadParameter("is required", param_hint="--dialect")
-    from .config import target_options
+    from .config import skip_defects as skip_defects_setting, target_options
 
     settings = _settings(setting or [])
 
@@ -118,8 +120,9 @@ def main_command(
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [],
                             skip_errors=skip_errors, warn=warn, verbose=say if verbose else None)
         check_model(loaded)
-        schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict)
-        for line in schema.losses.lines():
+        schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict,
+                              skip_defects=skip_defects_setting(skip_defects))
+        for line in [*schema.notes, *schema.losses.lines()]:
             warn(line)
         return schema.text
 
@@ -250,10 +253,11 @@ def _traceback(ctx: typer.Context) -> bool:
 def _schemas(path: list[str] | None, model: list[str] | None, exclude: list[str] | None,
              include: list[str] | None, dialects: list[str], *, allow_empty: bool = False,
              create_schemas: bool | None = None, strict: bool = False,
-             verbose: bool = False) -> tuple[Any, list[Any]]:
-    """Load the model once, then build every target's schema from it (settings from pyproject.toml)."""
+             verbose: bool = False, skip_defects: bool | None = None) -> tuple[Any, list[Any]]:
+    """Load the model once, then build every target's schema from it (settings from pyproject.toml); warn
+    about the model's defects, each line once however many targets share it."""
     from .api import build_schema, check_model
-    from .config import target_options
+    from .config import skip_defects as skip_defects_setting, target_options
     from .dialects import get_adapter
     from .loading import load_model
 
@@ -261,7 +265,11 @@ def _schemas(path: list[str] | None, model: list[str] | None, exclude: list[str]
     loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn,
                         verbose=say if verbose else None)
     check_model(loaded)
-    return loaded, [build_schema(loaded, a, allow_empty=allow_empty, strict=strict) for a in adapters]
+    skip = skip_defects_setting(skip_defects)
+    schemas = [build_schema(loaded, a, allow_empty=allow_empty, strict=strict, skip_defects=skip) for a in adapters]
+    for line in dict.fromkeys(line for schema in schemas for line in schema.notes):
+        warn(line)
+    return loaded, schemas
 
 
 CHECK_HELP = (
@@ -283,6 +291,7 @@ def check_command(
     include: IncludeOpt = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table (terminal), json (CI) or markdown (pull requests).")] = ReportFormat.table,
     verbose: VerboseOpt = False,
+    skip_defects: SkipDefectsOpt = None,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -293,7 +302,8 @@ def check_command(
         from .parity import build_report
         from .parity_format import render
 
-        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True, verbose=verbose)
+        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True, verbose=verbose,
+                                   skip_defects=skip_defects)
         if not loaded.tables:
             raise EmptySchemaError("no tables found; nothing to compare")
         report = found["report"] = build_report(loaded, schemas)
@@ -324,6 +334,7 @@ def schema_command(
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when a target cannot express something the model declares.")] = False,
     verbose: VerboseOpt = False,
+    skip_defects: SkipDefectsOpt = None,
 ) -> None:
     """One file per target, written after every target's schema was built."""
     dialects = _dialects(dialect)
@@ -332,7 +343,8 @@ def schema_command(
         from .errors import UsageError
 
         _, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=allow_empty,
-                              create_schemas=create_schemas, strict=strict, verbose=verbose)
+                              create_schemas=create_schemas, strict=strict, verbose=verbose,
+                              skip_defects=skip_defects)
         for schema in schemas:
             for line in schema.losses.lines():
                 warn(line)
