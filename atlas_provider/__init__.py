@@ -12,7 +12,8 @@ child that runs the command (parent.py), never imports SQLAlchemy.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing is not imported: the supervising process starts without it (parent.py)
 
 __version__ = "0.1.0"
 
@@ -25,6 +26,8 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import Schema, build_schema, check_model, render_ddl
     from .dialects import Adapter, TargetOptions, get_adapter, known_dialects
     from .errors import (

@@ -10,7 +10,6 @@ the schema. Standard library only: the parent must start fast and import nothing
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 ENV = "ATLAS_PROVIDER_CHILD"  # the child's settings (descriptor, token, argv, sys.path), read once and removed
 MAGIC = b"atlas-provider-result/1"
@@ -22,11 +21,13 @@ class FrameError(Exception):
     """What arrived on the pipe is not one intact frame of this run."""
 
 
-@dataclass(frozen=True)
 class Frame:
-    pid: int
-    code: int
-    output: bytes
+    """One intact result: who sent it, the exit code it announced, the output."""
+
+    __slots__ = ("pid", "code", "output")
+
+    def __init__(self, pid: int, code: int, output: bytes) -> None:
+        self.pid, self.code, self.output = pid, code, output
 
 
 def encode(token: str, pid: int, code: int, output: bytes) -> bytes:

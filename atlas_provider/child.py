@@ -9,10 +9,12 @@ and only while that descriptor is still the pipe the parent gave us.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import Any, TextIO
@@ -78,7 +80,26 @@ def main(settings: dict[str, Any]) -> None:
         _send(fd, channel.encode(token, pid, code, output.encode("utf-8")))
     # else the model closed our descriptor and its number now names another file: send nothing there;
     # without a result the parent fails the run.
-    sys.exit(code)
+    _exit(code)
+
+
+def _exit(code: int) -> None:
+    """What an interpreter does at exit that a model may rely on (wait for its non-daemon threads, run its
+    atexit handlers), then leave without finalizing: a daemon thread still printing then makes CPython
+    abort ("could not acquire lock ... at interpreter shutdown"), which would fail a run that succeeded.
+    Tearing down thousands of mapped classes is skipped too."""
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _identity(fd: int) -> tuple[int, int] | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import secrets
 import select
 import signal
 import subprocess
@@ -46,7 +45,7 @@ def run(argv: list[str]) -> int:
     """Run the command `argv` in a child; write its output to descriptor 1; return the exit code."""
     if not _is_open(1):
         return _fail("stdout is closed, so the schema cannot be written")
-    token = secrets.token_hex(16)
+    token = os.urandom(16).hex()
     read_end, write_end = os.pipe()
     settings = {"fd": write_end, "token": token, "argv": [sys.argv[0], *argv], "path": sys.path}
     try:

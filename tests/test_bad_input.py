@@ -2,8 +2,8 @@
 stderr line and its empty stdout.
 
 Atlas takes stdout as the whole desired schema whenever the exit code is 0, so every failure here must be
-exit 1 with nothing on stdout (exit 2 only for a command line Typer cannot parse), and stderr must say
-where (file:line, table, option) and why, on the single line Atlas shows the user.
+exit 1 with nothing on stdout (exit 2 only for a command line that cannot be parsed), and stderr must say
+where (file:line, table, option) and why, on the single line Atlas shows the user (usage errors too).
 
 Each case writes its model into ``tmp_path`` and runs the provider with ``tmp_path`` as the working
 directory, so paths in messages are the short relative ones a user sees.
@@ -226,6 +226,33 @@ CASES: dict[str, Case] = {
         stderr=ERROR + "notes (mysql): cannot compile CreateTable: (in table 'notes', column 'title'): VARCHAR "
         "requires a length on dialect mysql",
     ),
+    "dialect spelled with a dot (SQLAlchemy's registry would pick the generic adapter)": Case(
+        files={"app/models.py": CUSTOMERS},
+        args=("--path", "app", "--dialect", "postgresql.psycopg2"),
+        stderr=ERROR + "--dialect: 'postgresql.psycopg2' is not a dialect name (did you mean 'postgresql+psycopg2'?); "
+        "write a dialect, optionally with a driver as in a SQLAlchemy URL (known: clickhouse, mariadb, mssql, mysql, "
+        "postgresql, sqlite)",
+    ),
+    "dialect that is a path": Case(
+        files={"app/models.py": CUSTOMERS},
+        args=("--path", "app", "--dialect", "../../etc"),
+        stderr=ERROR + "--dialect: '../../etc' is not a dialect name; write a dialect, optionally with a driver as in a "
+        "SQLAlchemy URL (known: clickhouse, mariadb, mssql, mysql, postgresql, sqlite)",
+    ),
+    "dialect that is a path (check)": Case(
+        files={"app/models.py": CUSTOMERS},
+        args=("check", "--path", "app", "--dialect", "../../etc"),
+        stderr=ERROR + "--dialect: '../../etc' is not a dialect name; write a dialect, optionally with a driver as in a "
+        "SQLAlchemy URL (known: clickhouse, mariadb, mssql, mysql, postgresql, sqlite)",
+    ),
+    # ---- SQLite has one schema --------------------------------------------------------------------
+    "two schemas' tables of one name on sqlite": Case(
+        files={"app/models.py": HEADER + 'a = Table("users", metadata, Column("id", Integer, primary_key=True), schema="a")\n'
+               'b = Table("users", metadata, Column("id", Integer, primary_key=True), schema="b")\n'},
+        args=("--path", "app", "--dialect", "sqlite"),
+        stderr=ERROR + "sqlite: a.users and b.users would both be created as 'users': sqlite has no schemas; rename "
+        "one, or leave one out of this target (info={'atlas': {'exclude': ['sqlite']}})",
+    ),
     # ---- foreign keys MySQL and MariaDB refuse with no more than errno 150 -----------------------
     "foreign key from a named schema to the default schema (mysql)": Case(
         files={"app/models.py": CUSTOMERS + 'orders = Table("orders", metadata, Column("id", Integer, primary_key=True), '
@@ -261,20 +288,44 @@ CASES: dict[str, Case] = {
         "CASCADE from nullable referenced column(s) into NOT NULL ones, which mariadb rejects; make both sides NOT "
         "NULL, or both nullable, or choose another action",
     ),
-    # ---- command lines Typer cannot parse: exit 2 ----------------------------------------------
+    # ---- command lines that cannot be parsed: exit 2, one line ----------------------------------
     "no --dialect": Case(
         files={"app/models.py": CUSTOMERS},
         args=("--path", "app"),
         code=2,
-        stderr=r"(?s)Usage: atlas-provider .*Invalid value for --dialect: is required.*",
-        regex=True,
+        stderr=ERROR + "Invalid value for --dialect: is required (see 'atlas-provider --help')",
     ),
     "unknown option": Case(
         files={"app/models.py": CUSTOMERS},
         args=("--path", "app", "--dialect", "postgresql", "--colour"),
         code=2,
-        stderr=r"(?s)Usage: atlas-provider .*No such option: --colour.*",
+        stderr=ERROR + "No such option: --colour (see 'atlas-provider --help')",
+    ),
+    "option without its value": Case(
+        files={"app/models.py": CUSTOMERS},
+        args=("--path", "app", "--dialect"),
+        code=2,
+        stderr=ERROR + "Option '--dialect' requires an argument. (see 'atlas-provider --help')",
+    ),
+    "setting without a value": Case(
+        files={"app/models.py": CUSTOMERS},
+        args=("--path", "app", "--dialect", "postgresql", "-s", "novalue"),
+        code=2,
+        stderr=ERROR + "Invalid value for --setting: expected KEY=VALUE, got 'novalue' (see 'atlas-provider --help')",
+    ),
+    "unknown subcommand option": Case(
+        files={"app/models.py": CUSTOMERS},
+        args=("check", "--path", "app", "--dialect", "postgresql", "--format", "yaml"),
+        code=2,
+        stderr=ERROR + r"Invalid value for '--format' / '-f': .*'yaml' is not one of 'table', 'json', 'markdown'\. "
+        r"\(see 'atlas-provider check --help'\)",
         regex=True,
+    ),
+    "subcommand missing a required option": Case(
+        files={"app/models.py": CUSTOMERS},
+        args=("schema", "--path", "app", "--dialect", "postgresql"),
+        code=2,
+        stderr=ERROR + "Missing option '--out-dir' / '-o'. (see 'atlas-provider schema --help')",
     ),
 }
 
@@ -294,13 +345,12 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
 
 
 def assert_fails(result, expected: str, *, code: int = 1, regex: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Exit ``code``, nothing on stdout, and exactly one stderr line for exit 1 (Typer's usage box for 2)."""
+    """Exit ``code``, nothing on stdout, and exactly one stderr line."""
     assert result.stdout == "", f"stdout must stay empty on failure, got:\n{result.stdout}"
     assert result.returncode == code, f"exit {result.returncode}, stderr:\n{result.stderr}"
-    if code == 1:
-        assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, (
-            f"expected one stderr line, got:\n{result.stderr}"
-        )
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, (
+        f"expected one stderr line, got:\n{result.stderr}"
+    )
     got = result.stderr.rstrip("\n")
     if regex:
         assert re.fullmatch(expected, got), f"stderr does not match {expected!r}:\n{got}"
@@ -315,6 +365,29 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
     env = {name: str(tmp_path / value) for name, value in case.env.items()}
     result = run_provider(*case.args, cwd=tmp_path, env=env)
     assert_fails(result, expected, code=case.code, regex=case.regex)
+
+
+# ---- names that would leave a comment ------------------------------------------------------------
+# A `-- atlas:pos <table>` line ends at a newline: a table named "x\nDROP TABLE accounts;--" would put a
+# statement in front of Atlas. No database needs such a name; every target refuses it.
+
+ALL_DIALECTS = ["postgresql", "mysql", "mariadb", "sqlite", "mssql", "clickhouse"]
+CONTROL_NAMES = {
+    "table": (HEADER + 'evil = Table("users\\nDROP TABLE accounts;--", metadata, Column("id", Integer, primary_key=True))\n',
+              "the table name 'users\\nDROP TABLE accounts;--' contains a control character (a newline?); rename it"),
+    "column": (HEADER + 'evil = Table("users", metadata, Column("id\\r", Integer, primary_key=True))\n',
+               "the column name 'users.id\\r' contains a control character (a newline?); rename it"),
+}
+
+
+@pytest.mark.parametrize("dialect", ALL_DIALECTS)
+@pytest.mark.parametrize("kind", CONTROL_NAMES)
+def test_a_name_with_a_control_character_is_refused(kind: str, dialect: str, tmp_path: Path) -> None:
+    source, message = CONTROL_NAMES[kind]
+    write_tree(tmp_path, {"app/models.py": source})
+    result = run_provider("--path", "app", "--dialect", dialect, cwd=tmp_path)
+    table = "users\\nDROP TABLE accounts;--" if kind == "table" else "users"
+    assert_fails(result, ERROR + f"'{table}' ({dialect}): {message}")
 
 
 # ---- unreadable files ----------------------------------------------------------------------------
