@@ -59,6 +59,7 @@ PathOpt = Annotated[Optional[list[Path]], typer.Option("--path", "-p", help="Fol
 ModelOpt = Annotated[Optional[list[str]], typer.Option("--model", "-m", help="pkg.module[:attr] naming a Base, registry, MetaData or Table; repeatable.")]
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files/folders (relative to the working directory) not to import; repeatable.")]
 IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Glob of skipped files/folders (tests, migrations, hidden) to import anyway; repeatable.")]
+AllowLossOpt = Annotated[bool, typer.Option("--allow-loss", help="Let an application target leave out or weaken a foreign key, unique index or check (a warning instead of an error).")]
 SettingOpt = Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="Target-wide KEY=VALUE for the dialect (e.g. ClickHouse engine=ReplacingMergeTree); repeatable.")]
 
 
@@ -73,6 +74,7 @@ def main_command(
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Print an empty schema instead of failing when no table is found.")] = False,
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when the target cannot express something the model declares.")] = False,
+    allow_loss: AllowLossOpt = False,
     setting: SettingOpt = None,
     cache: Annotated[bool, typer.Option("--cache", help="Answer a repeated run from the cache when provably nothing changed (arguments, interpreter, every imported file).")] = False,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Compatibility: skip model modules that fail to import, with a warning each (their tables are then missing).")] = False,
@@ -102,7 +104,7 @@ def main_command(
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [],
                             skip_errors=skip_errors, warn=warn)
         check_model(loaded)
-        schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict)
+        schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict, allow_loss=allow_loss)
         warnings = [f"{PROG}: warning: {line}" for line in schema.losses.lines()]
         for line in warnings:
             print(line, file=sys.stderr)
@@ -219,7 +221,8 @@ def _traceback(ctx: typer.Context) -> bool:
 
 def _schemas(path: list[Path] | None, model: list[str] | None, exclude: list[str] | None,
              include: list[str] | None, dialects: list[str], *, allow_empty: bool = False,
-             create_schemas: bool | None = None, strict: bool = False) -> tuple[Any, list[Any]]:
+             create_schemas: bool | None = None, strict: bool = False,
+             allow_loss: bool = False) -> tuple[Any, list[Any]]:
     """Load the model once, then build every target's schema from it (settings from pyproject.toml)."""
     from .api import build_schema, check_model
     from .config import target_options
@@ -229,7 +232,8 @@ def _schemas(path: list[Path] | None, model: list[str] | None, exclude: list[str
     adapters = [get_adapter(d, target_options(d, create_schemas=create_schemas)) for d in dialects]
     loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn)
     check_model(loaded)
-    return loaded, [build_schema(loaded, a, allow_empty=allow_empty, strict=strict) for a in adapters]
+    return loaded, [build_schema(loaded, a, allow_empty=allow_empty, strict=strict, allow_loss=allow_loss)
+                    for a in adapters]
 
 
 CHECK_HELP = (
@@ -250,6 +254,7 @@ def check_command(
     exclude: ExcludeOpt = None,
     include: IncludeOpt = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table (terminal), json (CI) or markdown (pull requests).")] = ReportFormat.table,
+    allow_loss: AllowLossOpt = False,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -260,7 +265,8 @@ def check_command(
         from .parity import build_report
         from .parity_format import render
 
-        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True)
+        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True, allow_loss=True)
+        found["blocking"] = [f"{s.dialect}: {s.losses.error_message()}" for s in schemas if s.losses.blocking() and not allow_loss]
         if not loaded.tables:
             raise EmptySchemaError("no tables found; nothing to compare")
         report = found["report"] = build_report(loaded, schemas)
@@ -268,8 +274,11 @@ def check_command(
 
     guarded(run, _traceback(ctx))
     report = found["report"]
-    if not report.ok:
-        print(f"{PROG}: drift: {report.summary()}", file=sys.stderr)
+    # Integrity losses are listed in the report; the direct command refuses them, so they are drift too.
+    problems = ([] if report.ok else [report.summary()]) + found["blocking"]
+    for problem in problems:
+        print(f"{PROG}: drift: {problem}", file=sys.stderr)
+    if problems:
         raise typer.Exit(DRIFT_EXIT)
 
 
@@ -290,6 +299,7 @@ def schema_command(
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Write an empty schema instead of failing when a target gets no table.")] = False,
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when a target cannot express something the model declares.")] = False,
+    allow_loss: AllowLossOpt = False,
 ) -> None:
     """One file per target, written after every target's schema was built."""
     dialects = _dialects(dialect)
@@ -298,7 +308,7 @@ def schema_command(
         from .errors import UsageError
 
         _, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=allow_empty,
-                              create_schemas=create_schemas, strict=strict)
+                              create_schemas=create_schemas, strict=strict, allow_loss=allow_loss)
         for schema in schemas:
             for line in schema.losses.lines():
                 warn(line)

@@ -16,6 +16,7 @@ from .base import TEXT_PARAMSTYLE, Adapter
 class SQLiteAdapter(Adapter):
     name = "sqlite"
     flatten_schemas = True
+    supports_partial_indexes = True  # https://www.sqlite.org/partialindex.html
 
     def create_dialect(self) -> Dialect:
         return SQLiteDialect(paramstyle=TEXT_PARAMSTYLE)

@@ -23,7 +23,7 @@ def assert_atlas_loads_the_model(result: subprocess.CompletedProcess[str], model
     """The run succeeded, its statements execute in order on `engine`, and the database holds the model."""
     assert result.returncode == 0, result.stderr
     schema = build_schema(model, backend.dialect)
-    left_out = {loss.subject for loss in schema.losses.losses if loss.kind == "expression index"}
+    left_out = {loss.subject for loss in schema.losses.losses if loss.kind.endswith("expression index")}
     ddl = result.stdout
     if backend.dialect == "mysql" and _is_mariadb(engine):
         ddl = _without(ddl, _FUNCTIONAL_INDEX)
