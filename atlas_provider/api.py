@@ -68,14 +68,16 @@ def build_schema(
     allow_empty: bool = False,
     strict: bool = False,
     skip_defects: bool = False,
+    allow_loss: bool = False,
 ) -> Schema:
     """Select, judge the defects of, adapt, order and render `model` for one dialect.
 
     A model defect this target's database rejects is a ModelError, or with `skip_defects` left out (listed in
-    `Schema.skipped`, one line each in `Schema.notes`). Raises ProviderError subclasses.
+    `Schema.skipped`, one line each in `Schema.notes`). Losses that weaken integrity on an application target
+    fail unless `allow_loss` (losses.py); `strict` fails on any loss. Raises ProviderError subclasses.
     """
     adapter = dialect if isinstance(dialect, Adapter) else get_adapter(dialect, options)
-    report = LossReport(adapter.name)
+    report = LossReport(adapter.name, enforcing=adapter.role != LAKE)
     where = {t.fullname: model.where(t) for t in model.tables}
     selection = select(model.tables, adapter.target, where)
     if not selection.tables and not allow_empty:
@@ -95,7 +97,10 @@ def build_schema(
     order = order_tables(tables, can_alter=adapter.supports_foreign_keys and _can_alter(adapter))
     statements = build_statements(order, adapter, report, create_schemas=adapter.options.create_schemas)
     if strict and report:
-        raise UnsupportedError("; ".join(line.split(": ", 1)[1] for line in report.lines()), dialect=adapter.name)
+        losses = LossReport(adapter.name, report.losses).lines()
+        raise UnsupportedError("; ".join(line.split(": ", 1)[1] for line in losses), dialect=adapter.name)
+    if report.blocking() and not allow_loss:
+        raise UnsupportedError(report.error_message(), dialect=adapter.name)
     origins: dict[str, Origin] = {}
     for original, adapted in zip(selection.tables, tables):
         origin = model.origin(original)
@@ -120,6 +125,7 @@ def render_ddl(
     allow_empty: bool = False,
     strict: bool = False,
     skip_defects: bool = False,
+    allow_loss: bool = False,
     create_schemas: bool | None = None,
     settings: Mapping[str, Any] | None = None,
     cwd: str | Path | None = None,
@@ -133,4 +139,5 @@ def render_ddl(
     adapter = get_adapter(dialect, TargetOptions(create_schemas=create_schemas, settings=dict(settings or {})))
     model = load_model(paths, models, exclude=exclude, include=include, cwd=cwd)
     check_model(model)
-    return build_schema(model, adapter, allow_empty=allow_empty, strict=strict, skip_defects=skip_defects).text
+    return build_schema(model, adapter, allow_empty=allow_empty, strict=strict, skip_defects=skip_defects,
+                        allow_loss=allow_loss).text

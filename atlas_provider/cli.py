@@ -74,6 +74,7 @@ ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob
 IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Glob of skipped files/folders (tests, migrations, hidden) to import anyway; repeatable.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", help="List every file and folder under --path that is not imported, and why.")]
 SkipDefectsOpt = Annotated[Optional[bool], typer.Option("--skip-defects/--no-skip-defects", help="Leave out the model's objects a target's database would reject (a third-party model you cannot edit), one warning each; default: skip-defects under [tool.atlas-provider] in ./pyproject.toml.")]
+AllowLossOpt = Annotated[bool, typer.Option("--allow-loss", help="Let an application target leave out or weaken a foreign key, unique index or check (a warning instead of an error).")]
 SettingOpt = Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="Target-wide KEY=VALUE for the dialect (e.g. ClickHouse engine=ReplacingMergeTree); repeatable.")]
 
 
@@ -88,6 +89,7 @@ def main_command(
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Print an empty schema instead of failing when no table is found.")] = False,
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when the target cannot express something the model declares.")] = False,
+    allow_loss: AllowLossOpt = False,
     setting: SettingOpt = None,
     skip_defects: SkipDefectsOpt = None,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Compatibility: skip model modules that fail to import, with a warning each (their tables are then missing).")] = False,
@@ -121,7 +123,7 @@ def main_command(
                             skip_errors=skip_errors, warn=warn, verbose=say if verbose else None)
         check_model(loaded)
         schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict,
-                              skip_defects=skip_defects_setting(skip_defects))
+                              skip_defects=skip_defects_setting(skip_defects), allow_loss=allow_loss)
         for line in [*schema.notes, *schema.losses.lines()]:
             warn(line)
         return schema.text
@@ -253,7 +255,8 @@ def _traceback(ctx: typer.Context) -> bool:
 def _schemas(path: list[str] | None, model: list[str] | None, exclude: list[str] | None,
              include: list[str] | None, dialects: list[str], *, allow_empty: bool = False,
              create_schemas: bool | None = None, strict: bool = False,
-             verbose: bool = False, skip_defects: bool | None = None) -> tuple[Any, list[Any]]:
+             verbose: bool = False, skip_defects: bool | None = None,
+             allow_loss: bool = False) -> tuple[Any, list[Any]]:
     """Load the model once, then build every target's schema from it (settings from pyproject.toml); warn
     about the model's defects, each line once however many targets share it."""
     from .api import build_schema, check_model
@@ -266,7 +269,8 @@ def _schemas(path: list[str] | None, model: list[str] | None, exclude: list[str]
                         verbose=say if verbose else None)
     check_model(loaded)
     skip = skip_defects_setting(skip_defects)
-    schemas = [build_schema(loaded, a, allow_empty=allow_empty, strict=strict, skip_defects=skip) for a in adapters]
+    schemas = [build_schema(loaded, a, allow_empty=allow_empty, strict=strict, skip_defects=skip,
+                            allow_loss=allow_loss) for a in adapters]
     for line in dict.fromkeys(line for schema in schemas for line in schema.notes):
         warn(line)
     return loaded, schemas
@@ -292,6 +296,7 @@ def check_command(
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table (terminal), json (CI) or markdown (pull requests).")] = ReportFormat.table,
     verbose: VerboseOpt = False,
     skip_defects: SkipDefectsOpt = None,
+    allow_loss: AllowLossOpt = False,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -303,7 +308,8 @@ def check_command(
         from .parity_format import render
 
         loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True, verbose=verbose,
-                                   skip_defects=skip_defects)
+                                   skip_defects=skip_defects, allow_loss=True)
+        found["blocking"] = [f"{s.dialect}: {s.losses.error_message()}" for s in schemas if s.losses.blocking() and not allow_loss]
         if not loaded.tables:
             raise EmptySchemaError("no tables found; nothing to compare")
         report = found["report"] = build_report(loaded, schemas)
@@ -311,8 +317,11 @@ def check_command(
 
     guarded(run, _traceback(ctx))
     report = found["report"]
-    if not report.ok:
-        print(f"{PROG}: drift: {report.summary()}", file=sys.stderr)
+    # Integrity losses are listed in the report; the direct command refuses them, so they are drift too.
+    problems = ([] if report.ok else [report.summary()]) + found["blocking"]
+    for problem in problems:
+        print(f"{PROG}: drift: {problem}", file=sys.stderr)
+    if problems:
         raise typer.Exit(DRIFT_EXIT)
 
 
@@ -335,6 +344,7 @@ def schema_command(
     strict: Annotated[bool, typer.Option("--strict", help="Fail when a target cannot express something the model declares.")] = False,
     verbose: VerboseOpt = False,
     skip_defects: SkipDefectsOpt = None,
+    allow_loss: AllowLossOpt = False,
 ) -> None:
     """One file per target, written after every target's schema was built."""
     dialects = _dialects(dialect)
@@ -344,7 +354,7 @@ def schema_command(
 
         _, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=allow_empty,
                               create_schemas=create_schemas, strict=strict, verbose=verbose,
-                              skip_defects=skip_defects)
+                              skip_defects=skip_defects, allow_loss=allow_loss)
         for schema in schemas:
             for line in schema.losses.lines():
                 warn(line)

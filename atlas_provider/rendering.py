@@ -114,6 +114,11 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
         name = table.fullname if table is not None else None
         out.extend(Statement(compile_sql(e, adapter, name), name) for e in elements)
 
+    def emit_events(target: Table | MetaData, event_name: str) -> None:
+        start = len(out)
+        emit(_event_elements(target, event_name, adapter), target if isinstance(target, Table) else None)
+        _note_objects_atlas_does_not_read(out[start:], report)
+
     schemas = adapter.created_schemas(tables)
     if schemas and create_schemas is not False:
         emit(adapter.schema_elements(schemas))
@@ -121,20 +126,36 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
     emit(adapter.sequence_elements(tables))
     metadatas = list({id(t.metadata): t.metadata for t in tables}.values())
     for metadata in metadatas:
-        emit(_event_elements(metadata, "before_create", adapter))
+        emit_events(metadata, "before_create")
     for table, inline_fks in order.tables:
-        emit(_event_elements(table, "before_create", adapter), table)
+        emit_events(table, "before_create")
         fks = inline_fks if adapter.supports_foreign_keys else []
         emit([CreateTable(table, include_foreign_key_constraints=fks)], table)
         emit(adapter.comment_elements(table), table)
         emit(adapter.index_elements(table, report), table)
-        emit(_event_elements(table, "after_create", adapter), table)
+        emit_events(table, "after_create")
     if adapter.supports_foreign_keys:
         for fk in order.deferred:
             emit([_add_constraint(fk)], fk.table)
     for metadata in metadatas:
-        emit(_event_elements(metadata, "after_create", adapter))
+        emit_events(metadata, "after_create")
     return out
+
+
+# Open-source Atlas inspects tables, views (on some drivers), indexes and constraints, not functions,
+# procedures or triggers: created on the dev database, they never reach a migration
+# (https://atlasgo.io/atlas-schema/sql#function is a Pro feature). Read from the compiled text, never changed.
+_UNREAD_OBJECT = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+|OR\s+ALTER\s+|DEFINER\s*=\s*\S+\s+)?"
+                            r"(?:CONSTRAINT\s+)?(FUNCTION|PROCEDURE|TRIGGER)\b", re.IGNORECASE)
+
+
+def _note_objects_atlas_does_not_read(statements: list[Statement], report: LossReport) -> None:
+    for statement in statements:
+        found = _UNREAD_OBJECT.match(statement.sql)
+        if found:
+            kind = found.group(1).lower()
+            report.note(f"a DDL event creates a {kind}; open-source Atlas does not read {kind}s from the dev "
+                        f"database, so no migration will create it: add it to a migration by hand")
 
 
 def _add_constraint(fk: ForeignKeyConstraint) -> AddConstraint:

@@ -103,6 +103,9 @@ class Adapter:
     non_unique_reference_note: ClassVar[str] = ""
     # Index names are unique per schema (PostgreSQL, SQLite), not per table (MySQL, SQL Server).
     index_names_per_schema: ClassVar[bool] = True
+    # Partial indexes (`<dialect>_where=`). Where True, an index whose condition is given only for other
+    # dialects is made full here and reported; where False every partial index is made full.
+    supports_partial_indexes: ClassVar[bool] = False
 
     def __init__(self, options: TargetOptions | None = None) -> None:
         self.options = options or TargetOptions()
@@ -190,11 +193,25 @@ class Adapter:
     def index_elements(self, table: Table, report: LossReport) -> list[ExecutableDDLElement]:
         elements: list[ExecutableDDLElement] = []
         for index in sorted(table.indexes, key=index_key):
+            subject = f"{table.fullname}.{index.name}"
             if not self.supports_expression_indexes and is_expression_index(index):
-                report.add("expression index", f"{table.fullname}.{index.name}", self.expression_index_advice)
+                kind = "unique expression index" if index.unique else "expression index"
+                report.add(kind, subject, self.expression_index_advice)
                 continue
+            if self._made_full(index):
+                # A full unique index refuses rows the partial one allowed: production data may violate it.
+                kind = "partial unique index" if index.unique else "partial index"
+                how = (f"give it {self.dialect.name}_where= too" if self.supports_partial_indexes
+                       else f"{self.name} has no partial indexes")
+                report.add(kind, subject, f"the condition is dropped; {how}")
             elements.append(CreateIndex(index))
         return elements
+
+    def _made_full(self, index: Index) -> bool:
+        """The index has a WHERE condition for other dialects but none this dialect compiles."""
+        own = f"{self.dialect.name}_where"
+        conditions = [key for key, value in index.dialect_kwargs.items() if key.endswith("_where") and value is not None]
+        return bool(conditions) and not (self.supports_partial_indexes and own in conditions)
 
     def column_type(self, column: Any) -> str:
         """The type this target gives a column, as DDL text (for the parity report)."""

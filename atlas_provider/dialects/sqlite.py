@@ -23,6 +23,7 @@ class SQLiteAdapter(Adapter):
     non_unique_reference_note = ("sqlite creates it, but with PRAGMA foreign_keys=ON every insert into the "
                                  "referring table and every delete from the referred one fails with 'foreign "
                                  "key mismatch'")
+    supports_partial_indexes = True  # https://www.sqlite.org/partialindex.html
 
     def create_dialect(self) -> Dialect:
         return SQLiteDialect(paramstyle=TEXT_PARAMSTYLE)

@@ -24,7 +24,7 @@ def assert_atlas_loads_the_model(result: subprocess.CompletedProcess[str], model
     the defects the run left out, when it ran with --skip-defects)."""
     assert result.returncode == 0, result.stderr
     schema = build_schema(model, backend.dialect, skip_defects=skip_defects)
-    left_out = {loss.subject for loss in schema.losses.losses if loss.kind == "expression index"}
+    left_out = {loss.subject for loss in schema.losses.losses if loss.kind.endswith("expression index")}
     ddl = result.stdout
     if backend.dialect == "mysql" and _is_mariadb(engine):
         ddl = _without(ddl, _FUNCTIONAL_INDEX)
