@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, MetaData, Table, event
 from sqlalchemy.schema import ExecutableDDLElement
 
+from .compat import keep_numeric_keys_unnumbered
 from .dialects.base import Adapter
 from .losses import LossReport
 from .selection import Selection, kept_foreign_keys
@@ -33,6 +34,7 @@ def _crosses_metadata(tables: list[Table]) -> bool:
 def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Table]:
     """The tables as `adapter`'s target receives them, in model order."""
     tables = selection.tables
+    keep_numeric_keys_unnumbered(tables)
     has_schemas = any(t.schema for t in tables)
     if not (
         selection.changes_tables

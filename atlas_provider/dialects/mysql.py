@@ -9,10 +9,9 @@ from collections.abc import Iterable
 from typing import ClassVar, NoReturn
 
 from sqlalchemy import Column, ForeignKeyConstraint, Table
-from sqlalchemy.dialects.mysql.base import MySQLDialect
-from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.engine.interfaces import Dialect
 
+from ..compat import CurrentMariaDBDialect, CurrentMySQLDialect
 from ..errors import ModelError
 from ..losses import LossReport
 from .base import TEXT_PARAMSTYLE, Adapter
@@ -31,7 +30,7 @@ class MySQLAdapter(Adapter):
     rejects_cascading_null: ClassVar[bool] = False
 
     def create_dialect(self) -> Dialect:
-        return MySQLDialect(paramstyle=TEXT_PARAMSTYLE)
+        return CurrentMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
 
     def audit(self, tables: list[Table], report: LossReport) -> None:
         """Foreign keys MySQL rejects with no more than errno 150 ("incorrectly formed") or a name that is
@@ -101,4 +100,4 @@ class MariaDBAdapter(MySQLAdapter):
     expression_index_advice = "MariaDB indexes columns only; index a generated column instead"
 
     def create_dialect(self) -> Dialect:
-        return MariaDBDialect(paramstyle=TEXT_PARAMSTYLE)
+        return CurrentMariaDBDialect(paramstyle=TEXT_PARAMSTYLE)
