@@ -13,6 +13,7 @@ from collections import Counter
 from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, Index, MetaData, Table, event
 from sqlalchemy.schema import ExecutableDDLElement
 
+from .compat import keep_numeric_keys_unnumbered
 from .dialects.base import Adapter, index_key
 from .errors import ModelError
 from .losses import LossReport
@@ -36,6 +37,7 @@ def _crosses_metadata(tables: list[Table]) -> bool:
 def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Table]:
     """The tables as `adapter`'s target receives them, in model order."""
     tables = selection.tables
+    keep_numeric_keys_unnumbered(tables)
     has_schemas = any(t.schema for t in tables)
     if not (
         selection.changes_tables

@@ -9,10 +9,9 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKeyConstraint, Table
-from sqlalchemy.dialects.mysql.base import MySQLDialect
-from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.engine.interfaces import Dialect
 
+from ..compat import CurrentMariaDBDialect, CurrentMySQLDialect
 from ..ordering import declaration_order
 from .base import TEXT_PARAMSTYLE, Adapter, ReferredKey, Refusal
 
@@ -38,7 +37,7 @@ class MySQLAdapter(Adapter):
     rejects_cascading_null: ClassVar[bool] = False
 
     def create_dialect(self) -> Dialect:
-        return MySQLDialect(paramstyle=TEXT_PARAMSTYLE)
+        return CurrentMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
 
     def foreign_key_refusals(
         self, table: Table, foreign_keys: list[tuple[ForeignKeyConstraint, list[Column]]]
@@ -117,4 +116,4 @@ class MariaDBAdapter(MySQLAdapter):
     expression_index_advice = "MariaDB indexes columns only; index a generated column instead"
 
     def create_dialect(self) -> Dialect:
-        return MariaDBDialect(paramstyle=TEXT_PARAMSTYLE)
+        return CurrentMariaDBDialect(paramstyle=TEXT_PARAMSTYLE)
