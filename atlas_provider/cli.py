@@ -142,17 +142,10 @@ def guarded(run: Callable[[], str | None], show_traceback: bool = False) -> None
     with _output_channel() as deliver:
         try:
             text = run()
-        except ProviderError as error:
-            if show:
-                traceback.print_exc()
-            _error(str(error))
-            raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except Exception as error:  # a bug in the provider: still one line, stack on request
-            if show:
-                traceback.print_exc()
-            _internal_error(error)
+        except Exception as error:  # ours, or a bug in the provider: one line either way
+            _report(error, show)
             raise typer.Exit(1) from None
         if text:
             deliver(text)
@@ -191,15 +184,8 @@ def run_cli(argv: list[str]) -> int:
     except (typer.Abort, KeyboardInterrupt):
         _error("interrupted")
         return 1
-    except ProviderError as error:  # raised while reading options, outside a command's `guarded`
-        if show:
-            traceback.print_exc()
-        _error(str(error))
-        return 1
-    except Exception as error:
-        if show:
-            traceback.print_exc()
-        _internal_error(error)
+    except Exception as error:  # raised while reading options, outside a command's `guarded`
+        _report(error, show)
         return 1
     if code == 130:  # Typer's answer to KeyboardInterrupt
         _error("interrupted")
@@ -215,9 +201,15 @@ def _error(message: str) -> None:
     print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
 
 
-def _internal_error(error: Exception) -> None:
-    print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(str(error))} "
-          f"(run with --traceback for details)", file=sys.stderr)
+def _report(error: Exception, show_traceback: bool) -> None:
+    """A `ProviderError` is the user's to fix: its message. Anything else is a bug in the provider."""
+    if show_traceback:
+        traceback.print_exception(type(error), error, error.__traceback__)
+    if isinstance(error, ProviderError):
+        _error(str(error))
+    else:
+        print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(str(error))} "
+              f"(run with --traceback for details)", file=sys.stderr)
 
 
 def _one_line(text: str) -> str:

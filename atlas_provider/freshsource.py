@@ -71,10 +71,12 @@ class BytecodeStore:
         return code
 
     def usable(self) -> bool:
-        """The folder exists (created 0700 if not), is ours and is writable by nobody else."""
+        """The folder exists (created 0700 if not, unless bytecode is not to be written), is ours and is writable
+        by nobody else."""
         if self._usable is None:
             try:
-                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                if not sys.dont_write_bytecode:
+                    self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
                 info = self.folder.lstat()
                 self._usable = (stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
                                 and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))

@@ -428,6 +428,11 @@ def test_file_without_read_permission(tmp_path_factory: pytest.TempPathFactory) 
         if setpriv is None:
             pytest.skip("running as root, which reads any file, and setpriv is not there to drop privileges")
         prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        # The provider starts its child with sys.executable; as nobody that must be possible too (here the
+        # interpreter can live under root's 0700 home, which a dropped-privilege process cannot exec from).
+        respawn = "import subprocess, sys; subprocess.run([sys.executable, '-c', ''], check=True)"
+        if subprocess.run([*prefix, sys.executable, "-c", respawn], capture_output=True, cwd="/", check=False).returncode:
+            pytest.skip("user nobody cannot start this interpreter again (it lives in a folder closed to nobody)")
     # tmp_path lives in a 0700 folder of root's; this one is open to nobody.
     root = Path(tempfile.mkdtemp(prefix="atlas_unreadable_"))
     try:

@@ -65,6 +65,15 @@ def test_console_scripts_print_what_python_m_prints(script: str) -> None:
     assert result.stdout == provider(*EXAMPLE_ARGS, "--dialect", "sqlite", cwd=ROOT).stdout
 
 
+def test_the_entry_point_has_no_import_cycle() -> None:
+    """`__main__` -> parent (the supervising process); the child imports cli; nothing imports `__main__` back."""
+    code = ("import sys, atlas_provider.cli, atlas_provider.child; "
+            "print(sorted(m for m in sys.modules if m.startswith('atlas_provider.') and 'main' in m))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, encoding="utf-8", check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[]\n"
+
+
 def test_help_lists_the_flags_of_the_existing_provider_and_ours() -> None:
     result = provider("--help", cwd=ROOT, env={"COLUMNS": "200"})
 

@@ -2,7 +2,8 @@
 asked for, no module run as ``__main__``.
 
 The provider runs in a subprocess whose ``sitecustomize`` (first on PYTHONPATH) installs an audit hook
-(PEP 578) before anything else is imported. The hook writes every event of interest, one JSON line each,
+(PEP 578) before anything else is imported, in the supervising process and in the child it starts (whose
+start is the one process event allowed). The hook writes every event of interest, one JSON line each,
 to a log opened before the hook was installed: socket creation, connections and name lookups; opening a
 file for writing (outside /dev); creating, moving, removing or changing files; starting processes.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from atlas_provider.dialects import REGISTRY
+from atlas_provider.parent import BOOTSTRAP
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "shop"
@@ -80,11 +82,18 @@ def run_sandboxed(args: list[str], cwd: Path, tmp: Path, *, bytecode: bool = Fal
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONPATH"] = os.pathsep.join([str(hook_dir), *filter(None, [os.environ.get("PYTHONPATH")])])
     env["ATLAS_SANDBOX_LOG"] = str(log)
+    env["XDG_CACHE_HOME"] = str(tmp / "user-cache")  # where the provider keeps the model's compiled code
     result = subprocess.run([sys.executable, "-m", "atlas_provider", *args], cwd=cwd, env=env,
                             stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8", timeout=120,
                             check=False)
     events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
-    return result, events
+    starts = [e for e in events if _is_child_start(e)]
+    assert len(starts) == 1, f"expected the provider to start its child once, saw {starts}"
+    return result, [e for e in events if not _is_child_start(e)]
+
+
+def _is_child_start(event: dict) -> bool:
+    return event["event"] == "subprocess.Popen" and BOOTSTRAP in event["detail"][1]
 
 
 def _dialects() -> list[object]:
@@ -110,19 +119,24 @@ def test_printing_a_schema_uses_no_network_and_writes_no_file(dialect: str, shop
     assert events == []
 
 
-def test_only_the_interpreters_bytecode_cache_is_written(shop: Path, tmp_path: Path) -> None:
-    """With Python's bytecode cache on (PYTHONDONTWRITEBYTECODE unset), the interpreter writes
-    __pycache__/*.pyc for the modules it imports; that is all that is written."""
+def test_only_bytecode_is_written_and_none_into_the_users_tree(shop: Path, tmp_path: Path) -> None:
+    """With Python's bytecode cache on (PYTHONDONTWRITEBYTECODE unset), the interpreter may write
+    __pycache__/*.pyc for library modules, and the provider keeps the model's compiled code in its private
+    store; that is all that is written, and nothing lands in the model's folder."""
     result, events = run_sandboxed(["--path", "shop", "--dialect", "postgresql"], cwd=shop, tmp=tmp_path,
                                    bytecode=True)
     assert result.returncode == 0, result.stderr
-    others = [e for e in events if not _is_bytecode_cache(e)]
+    store = tmp_path / "user-cache"
+    others = [e for e in events if not _is_bytecode_cache(e, store)]
     assert others == []
-    assert any(_is_bytecode_cache(e) for e in events), "the sandbox saw no .pyc write: is it working?"
+    assert any(_is_bytecode_cache(e, store) for e in events), "the sandbox saw no bytecode write: is it working?"
+    assert not [e for e in events if str(shop / "shop") in str(e["detail"][0])]
 
 
-def _is_bytecode_cache(event: dict) -> bool:
+def _is_bytecode_cache(event: dict, store: Path) -> bool:
     path = Path(str(event["detail"][0]))
+    if store in path.parents:  # the provider's store: folders, a temporary file renamed into place
+        return event["event"] in ("os.mkdir", "open", "os.rename")
     if event["event"] == "os.mkdir":
         return path.name == "__pycache__"
     # importlib writes "<name>.pyc.<id>" then renames it into place
