@@ -5,8 +5,8 @@ Script mode::
     from atlas_provider import render_ddl
     print(render_ddl(["app"], dialect="postgresql"))
 
-The public names are imported on first use, so `atlas-provider --cache` can answer from its cache
-without importing SQLAlchemy.
+The public names are imported on first use, so the `atlas-provider` process, which only supervises the
+child that runs the command (parent.py), never imports SQLAlchemy.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, MetaData, Table, even
 from sqlalchemy.schema import ExecutableDDLElement
 
 from .dialects.base import Adapter
+from .errors import ModelError
 from .losses import LossReport
 from .selection import Selection, kept_foreign_keys
 
@@ -41,6 +42,8 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
         or _crosses_metadata(tables)
     ):
         return tables
+    if adapter.flatten_schemas:
+        _refuse_flattened_collisions(tables, adapter)
     first = tables[0].metadata if tables else MetaData()
     target_metadata = MetaData(naming_convention=dict(first.naming_convention))
     for source in {id(t.metadata): t.metadata for t in tables}.values():
@@ -63,6 +66,18 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
         adapter.adapt_table(copy, report)
         copies.append(copy)
     return copies
+
+
+def _refuse_flattened_collisions(tables: list[Table], adapter: Adapter) -> None:
+    """A target without schemas creates `a.users` and `b.users` both as `users`: one would be lost
+    (`to_metadata` only warns and keeps the first), so it is an error naming both."""
+    seen: dict[str, Table] = {}
+    for table in tables:
+        other = seen.setdefault(table.name, table)
+        if other is not table:
+            raise ModelError(f"{other.fullname} and {table.fullname} would both be created as {table.name!r}: "
+                             f"{adapter.name} has no schemas; rename one, or leave one out of this target "
+                             f"(info={{'atlas': {{'exclude': [{adapter.name!r}]}}}})", where=adapter.name)
 
 
 def _keep_constraint_order(original: Table, copy: Table) -> None:

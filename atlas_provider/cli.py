@@ -1,8 +1,9 @@
-"""The command line: options -> core -> stdout, and the one place that picks exit codes.
+"""The command line: options -> core -> output, and the one place that picks exit codes.
 
-stdout is Atlas's input, so it is guarded at the file-descriptor level (see `guarded`). Exit codes: 0 success;
-1 any failure (the model, the dialect, an option value), with one line on stderr and nothing on
-stdout; 2 a command line Typer cannot parse; 3 `check` found drift (its report on stdout).
+`run_cli` runs in the child process (child.py); the parent (parent.py) writes the output to stdout. A
+command returns its output through `guarded`, which keeps whatever the model prints off it. Exit codes:
+0 success; 1 any failure (the model, the dialect, an option value); 2 a command line that cannot be
+parsed; 3 `check` found drift (its report is the output). Every failure is one line on stderr.
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ import traceback
 from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TextIO
+from typing import Annotated, Any, Optional
 
 import typer
+
+try:  # Typer 0.2x carries its own copy of Click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover - Typer on the click package
+    from click.exceptions import ClickException, UsageError
 
 from . import __version__
 from .errors import ProviderError
@@ -30,6 +36,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=False,
     invoke_without_command=True,
+    # Plain text, no boxes: every message a user can cause is one line on stderr (see run_cli).
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Print the DDL of a SQLAlchemy model for Atlas (data \"external_schema\"), and keep targets in sync.",
 )
@@ -79,7 +88,6 @@ def main_command(
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when the target cannot express something the model declares.")] = False,
     setting: SettingOpt = None,
-    cache: Annotated[bool, typer.Option("--cache", help="Answer a repeated run from the cache when provably nothing changed (arguments, interpreter, every imported file).")] = False,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Compatibility: skip model modules that fail to import, with a warning each (their tables are then missing).")] = False,
     verbose: VerboseOpt = False,
     show_traceback: Annotated[bool, typer.Option("--traceback", help=f"Show the full stack on errors (or set {TRACEBACK_ENV}=1).")] = False,
@@ -93,6 +101,8 @@ def main_command(
         raise typer.BadParameter("is required", param_hint="--dialect")
     from .config import target_options
 
+    settings = _settings(setting or [])
+
     def run() -> str:
         from .api import build_schema, check_model
         from .dialects import get_adapter
@@ -103,96 +113,110 @@ def main_command(
         # peak memory measured the same with it off), at a cost of up to a third of the run.
         gc.disable()
 
-        options = target_options(dialect, create_schemas=create_schemas, cli_settings=_settings(setting or []))
+        options = target_options(dialect, create_schemas=create_schemas, cli_settings=settings)
         adapter = get_adapter(dialect, options)
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [],
                             skip_errors=skip_errors, warn=warn, verbose=say if verbose else None)
         check_model(loaded)
         schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict)
-        warnings = [f"{PROG}: warning: {line}" for line in schema.losses.lines()]
-        for line in warnings:
-            print(line, file=sys.stderr)
-        if cache:
-            from .cache import store
-
-            store(sys.argv[1:], schema.text, warnings)
+        for line in schema.losses.lines():
+            warn(line)
         return schema.text
 
     guarded(run, show_traceback)
 
 
 def guarded(run: Callable[[], str | None], show_traceback: bool = False) -> None:
-    """The error boundary around one command.
+    """The error boundary around one command's work: `run` loads the model and returns the output.
 
-    While `run` works, descriptor 1 points at stderr, so nothing the model prints (even from C code)
-    reaches stdout; its result is written to the real stdout once, after it succeeded. Our errors
-    become one line and exit 1; a bug gets one line and a hint; the stack only on request.
+    While `run` works, whatever prints to `sys.stdout` goes to stderr; its result is the command's output.
+    Our errors become one line and exit 1; a bug gets one line and a hint; the stack only on request.
+    Model code runs only inside `run`.
     """
-    show = show_traceback or os.environ.get(TRACEBACK_ENV, "") not in ("", "0")
-    with _stdout_guard() as write:
+    show = show_traceback or _traceback_env()
+    with _output_channel() as deliver:
         try:
             text = run()
         except ProviderError as error:
             if show:
                 traceback.print_exc()
-            print(f"{PROG}: error: {_one_line(str(error))}", file=sys.stderr)
+            _error(str(error))
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # a bug in the provider: still one line, stack on request
             if show:
                 traceback.print_exc()
-            print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(str(error))} "
-                  f"(run with --traceback for details)", file=sys.stderr)
+            _internal_error(error)
             raise typer.Exit(1) from None
         if text:
-            write(text)
+            deliver(text)
 
 
 @contextlib.contextmanager
-def _stdout_guard() -> Iterator[Callable[[str], None]]:
-    sys.stdout.flush()
-    try:
-        fd = sys.stdout.fileno()
-        saved = os.dup(fd)
-    except (AttributeError, OSError, ValueError):  # no real descriptor (in-process test runners)
-        stream = sys.stdout
-        with contextlib.redirect_stdout(sys.stderr):
-            yield _writer_for_stream(stream)
+def _output_channel() -> Iterator[Callable[[str], None]]:
+    """In the child, `sys.stdout` is sealed for good (child.ChildStdout): a model's thread that prints after
+    `run` returned still reaches stderr only. In-process (tests, CliRunner), stdout is redirected meanwhile."""
+    stdout = sys.stdout
+    seal = getattr(stdout, "seal", None)
+    if seal is not None:
+        yield seal()
         return
-    os.dup2(sys.stderr.fileno(), fd)
+
+    def deliver(text: str) -> None:
+        stdout.write(text)
+        stdout.flush()
+
+    with contextlib.redirect_stdout(sys.stderr):
+        yield deliver
+
+
+def run_cli(argv: list[str]) -> int:
+    """Parse `argv`, run the command, return its exit code; every failure is one line on stderr."""
+    show = "--traceback" in argv or _traceback_env()
     try:
-        yield _writer_for_fd(saved)
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
+        code = app(args=argv, prog_name=PROG, standalone_mode=False)
+    except UsageError as error:
+        where = f"{error.ctx.command_path} --help" if error.ctx is not None else f"{PROG} --help"
+        _error(f"{error.format_message()} (see '{where}')")
+        return 2
+    except ClickException as error:
+        _error(error.format_message())
+        return error.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _error("interrupted")
+        return 1
+    except ProviderError as error:  # raised while reading options, outside a command's `guarded`
+        if show:
+            traceback.print_exc()
+        _error(str(error))
+        return 1
+    except Exception as error:
+        if show:
+            traceback.print_exc()
+        _internal_error(error)
+        return 1
+    if code == 130:  # Typer's answer to KeyboardInterrupt
+        _error("interrupted")
+        return 1
+    return code if isinstance(code, int) else 0
 
 
-def _writer_for_fd(fd: int) -> Callable[[str], None]:
-    def write(text: str) -> None:
-        view = memoryview(text.encode("utf-8"))
-        while view:
-            view = view[os.write(fd, view):]
-    return write
+def _traceback_env() -> bool:
+    return os.environ.get(TRACEBACK_ENV, "") not in ("", "0")
 
 
-def _writer_for_stream(stream: TextIO) -> Callable[[str], None]:
-    def write(text: str) -> None:
-        stream.write(text)
-        stream.flush()
-    return write
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+
+
+def _internal_error(error: Exception) -> None:
+    print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(str(error))} "
+          f"(run with --traceback for details)", file=sys.stderr)
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def main() -> None:
-    """Kept for callers of `atlas_provider.cli:main`; the console scripts use `__main__.main`."""
-    from .__main__ import main as entry
-
-    entry()
 
 
 # ---------------------------------------------------------------------------------------------

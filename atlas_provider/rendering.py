@@ -9,6 +9,7 @@ statement contains `;` (a function or trigger body from a DDL event) the file sw
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -105,13 +106,15 @@ def _is_sqlalchemy_listener(listener: Any) -> bool:
 def build_statements(order: Order, adapter: Adapter, report: LossReport, *, create_schemas: bool | None) -> list[Statement]:
     """Every statement of the schema, in execution order."""
     tables = [table for table, _ in order.tables]
+    for table in tables:
+        _refuse_control_characters(table, adapter)
     out: list[Statement] = []
 
     def emit(elements: Iterable[ClauseElement], table: Table | None = None) -> None:
         name = table.fullname if table is not None else None
         out.extend(Statement(compile_sql(e, adapter, name), name) for e in elements)
 
-    schemas = sorted({t.schema for t in tables if t.schema})
+    schemas = adapter.created_schemas(tables)
     if schemas and create_schemas is not False:
         emit(adapter.schema_elements(schemas))
     emit(adapter.type_elements(tables))
@@ -147,12 +150,31 @@ def _add_constraint(fk: ForeignKeyConstraint) -> AddConstraint:
         return element
 
 
+def _has_control_character(text: str) -> bool:
+    # Cc: C0 and C1 controls (newline, carriage return, NEL...); Zl, Zp: the Unicode line and paragraph separators
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text)
+
+
+def _refuse_control_characters(table: Table, adapter: Adapter) -> None:
+    """A name with a newline would end a `-- atlas:pos` comment early and put the rest outside it, where Atlas
+    reads SQL; no database needs such a name, so it is refused (on every target, whatever the quoting)."""
+    names = [("table", table.fullname), *(("column", f"{table.fullname}.{c.name}") for c in table.columns),
+             *(("index", str(i.name)) for i in table.indexes if i.name),
+             *(("constraint", str(c.name)) for c in table.constraints if isinstance(c.name, str))]
+    for kind, name in names:
+        if _has_control_character(name):
+            raise RenderError(f"the {kind} name {name!r} contains a control character (a newline?); rename it",
+                              dialect=adapter.name, table=repr(table.fullname))
+
+
 def position_lines(tables: Iterable[Table], origins: dict[str, Origin]) -> list[str]:
-    """`-- atlas:pos <table>[type=table] <file>:<line>` for every table whose origin is known."""
+    """`-- atlas:pos <table>[type=table] <file>:<line>` for every table whose origin is known. Table names
+    with control characters were refused before; a file path with one gets no position line (it would
+    not stay inside the comment)."""
     lines = []
     for table in tables:
         origin = origins.get(table.fullname)
-        if origin is not None:
+        if origin is not None and not _has_control_character(origin.path):
             lines.append(f"-- atlas:pos {table.fullname}[type=table] {origin.path}:{origin.line}")
     return lines
 

@@ -72,6 +72,12 @@ class Adapter:
     supports_expression_indexes: ClassVar[bool] = True
     expression_index_advice: ClassVar[str] = ""
 
+    # ---- how Atlas replays the output (issue 10) ----
+    # The schema a connection starts in, which always exists: tables the model puts there explicitly
+    # (schema="public") are created qualified but the schema is not created (PostgreSQL would refuse
+    # "CREATE SCHEMA public": it exists). None: the default has no fixed name (MySQL's current database).
+    default_schema: ClassVar[str | None] = None
+
     def __init__(self, options: TargetOptions | None = None) -> None:
         self.options = options or TargetOptions()
 
@@ -110,6 +116,12 @@ class Adapter:
             for column in table.columns:
                 if column.comment:
                     report.add("comment", f"{table.fullname}.{column.name}", f"{self.name} has no comments")
+
+    def created_schemas(self, tables: Iterable[Table]) -> list[str]:
+        """The schemas the output creates for `tables`, sorted: every one they name but the default."""
+        if self.flatten_schemas:
+            return []
+        return sorted({t.schema for t in tables if t.schema and t.schema != self.default_schema})
 
     def schema_elements(self, schemas: Iterable[str]) -> list[ExecutableDDLElement]:
         return [CreateSchema(name) for name in schemas]

@@ -41,6 +41,7 @@ class ProviderMSDialect(MSDialect):
 
 class MSSQLAdapter(Adapter):
     name = "mssql"
+    default_schema = "dbo"  # https://learn.microsoft.com/sql/relational-databases/security/authentication-access/ownership-and-user-schema-separation
     # https://learn.microsoft.com/sql/relational-databases/indexes/indexes-on-computed-columns
     supports_expression_indexes = False
     expression_index_advice = "SQL Server indexes columns only; index a computed column instead"

@@ -15,6 +15,7 @@ from sqlalchemy.engine.interfaces import Dialect
 
 from ..errors import ModelError
 from ..losses import LossReport
+from ..ordering import declaration_order
 from .base import TEXT_PARAMSTYLE, Adapter
 
 
@@ -38,7 +39,7 @@ class MySQLAdapter(Adapter):
         too long are model errors here, each saying what to change."""
         super().audit(tables, report)
         for table in tables:
-            fks = sorted(table.foreign_key_constraints, key=lambda f: [c.name for c in f.columns])
+            fks = declaration_order(table.foreign_key_constraints)  # the order the server numbers them in
             self._check_generated_names(table, [fk for fk in fks if fk.name is None])
             for fk in fks:
                 self._check_foreign_key(table, fk)

@@ -67,6 +67,7 @@ class ProviderPGDialect(PGDialect):
 
 class PostgreSQLAdapter(Adapter):
     name = "postgresql"
+    default_schema = "public"  # https://www.postgresql.org/docs/current/ddl-schemas.html#DDL-SCHEMAS-PUBLIC
 
     def create_dialect(self) -> Dialect:
         return ProviderPGDialect(paramstyle=TEXT_PARAMSTYLE)

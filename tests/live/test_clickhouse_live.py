@@ -117,7 +117,9 @@ def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> No
     assert views["path"]["compression_codec"] == "CODEC(ZSTD(3))"
     assert views["occurred_at"]["type"] == "DateTime64(6)"
     assert views["duration_ms"]["type"] == "Nullable(Int32)"
-    assert "CONSTRAINT ck_orders_total_non_negative CHECK total >= 0" in tables["orders"]["create_table_query"]
+    # 23.10 stores the check without its parentheses, 26.x keeps them
+    assert re.search(r"CONSTRAINT ck_orders_total_non_negative CHECK \(?total >= 0\)?",
+                     tables["orders"]["create_table_query"])
 
 
 def test_example_report_names_everything_left_out() -> None:
@@ -181,9 +183,12 @@ def test_enum_and_json_type_settings_load(tmp_path: Path) -> None:
     with fresh_clickhouse({"allow_experimental_object_type": 1}) as dev:
         load_clickhouse(ddl, dev)
         columns = dev.columns("docs")
+        version = tuple(int(part) for part in dev.version().split(".")[:2])
     assert columns["status"]["type"] == "Nullable(Enum8('new' = 1, 'it\\'s' = 2))"
     assert columns["many"]["type"].startswith("Enum16('v0' = 1, 'v1' = 2,")
-    assert columns["body"]["type"] == "Object('json')"
+    # 24.8 made JSON a type of its own, no longer Object('json'):
+    # https://clickhouse.com/docs/sql-reference/data-types/newjson
+    assert columns["body"]["type"] == ("Object('json')" if version < (24, 8) else "JSON")
 
 
 # ---- table and column options --------------------------------------------------------------------------------
@@ -264,7 +269,7 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
     # target-wide table settings first, then the table's own
     assert "SETTINGS merge_with_ttl_timeout = 3600, index_granularity = 1024, min_bytes_for_wide_part = 0" \
         in partitioned["engine_full"]
-    assert "CONSTRAINT amount_non_negative CHECK amount >= 0" in partitioned["create_table_query"]
+    assert re.search(r"CONSTRAINT amount_non_negative CHECK \(?amount >= 0\)?", partitioned["create_table_query"])
     columns = dev.columns("lake.partitioned")
     summary = {name: (c["type"], c["default_kind"], c["default_expression"], c["comment"], c["compression_codec"])
                for name, c in columns.items()}

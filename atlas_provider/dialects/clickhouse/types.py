@@ -2,7 +2,7 @@
 
 The type compiler renders the *inner* type of a column. Whether it becomes ``Nullable(T)`` or
 ``LowCardinality(T)`` depends on the column (its nullability, whether it is in the sorting key, its
-``info``), so the DDL compiler in ``clickhouse.py`` decides that. Nothing here is newer than
+``info``), so the DDL compiler in ``compiler.py`` decides that. Nothing here is newer than
 ClickHouse 23.11 unless a setting asks for it (``json_type = "JSON"``).
 https://clickhouse.com/docs/en/sql-reference/data-types
 
