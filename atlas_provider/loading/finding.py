@@ -108,12 +108,13 @@ def _module_location(name: str, cwd: Path) -> Path | None:
     if not spec.submodule_search_locations:
         return Path(spec.origin) if len(parts) == 1 and spec.origin else None
     folders = [Path(location) for location in spec.submodule_search_locations]
-    for part in parts[1:]:
+    for depth, part in enumerate(parts[1:], 2):
         below = [f / part for f in folders if (f / part).is_dir()]
-        if not below:
-            return next((f / f"{part}.py" for f in folders if (f / f"{part}.py").is_file()), None) \
-                if part == parts[-1] else None
-        folders = below
+        if below:
+            folders = below
+            continue
+        files = [f / f"{part}.py" for f in folders if (f / f"{part}.py").is_file()]
+        return files[0] if files and depth == len(parts) else None
     return folders[0]
 
 
