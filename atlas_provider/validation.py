@@ -84,8 +84,10 @@ def find_defects(model: Model, selection: Selection, adapter: Adapter) -> list[D
     for table in selection.tables:
         defects += _foreign_key_defects(table, selection, adapter, by_name)
     defects += _index_defects(selection, adapter)
-    judged: set[int] = set()  # one defect per object: the first found says why
-    return [d for d in defects if id(d.item) not in judged and not judged.add(id(d.item))]  # type: ignore[func-returns-value]
+    first: dict[int, Defect] = {}
+    for defect in defects:
+        first.setdefault(id(defect.item), defect)  # one defect per object: the first found says why
+    return list(first.values())
 
 
 # ---- foreign keys ------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def _index_without_columns(defect: bool) -> MetaData:
 
 def _index_name_on_two_tables(defect: bool, *, schemas: bool = False) -> MetaData:
     metadata = MetaData()
-    for name, schema in (("invoices", "billing"), ("shipments", "shipping")):
+    for name, schema in (("invoices", "defect_billing"), ("shipments", "defect_shipping")):
         table = Table(name, metadata, Column("id", Integer, primary_key=True), Column("created", Integer),
                       schema=schema if schemas else None)
         if defect or name == "invoices":
@@ -142,7 +142,7 @@ DEFECT_CASES: dict[str, DefectCase] = {
         database_rejects={"postgresql": True, "mariadb": False, "sqlite": True},
     ),
     "one index name on two tables in two schemas": DefectCase(
-        lambda defect: _index_name_on_two_tables(defect, schemas=True), "index 'ix_created' on shipping.shipments",
+        lambda defect: _index_name_on_two_tables(defect, schemas=True), "index 'ix_created' on defect_shipping.shipments",
         {"sqlite": REJECTED},  # one database once schemas are flattened
         database_rejects={"postgresql": False},
     ),
