@@ -219,14 +219,23 @@ def _traceback(ctx: typer.Context) -> bool:
 
 def _schemas(path: list[Path] | None, model: list[str] | None, exclude: list[str] | None,
              include: list[str] | None, dialects: list[str], *, allow_empty: bool = False,
-             create_schemas: bool | None = None, strict: bool = False) -> tuple[Any, list[Any]]:
-    """Load the model once, then build every target's schema from it (settings from pyproject.toml)."""
+             create_schemas: bool | None = None, strict: bool = False,
+             setting: list[str] | None = None) -> tuple[Any, list[Any]]:
+    """Load the model once, then build every target's schema from it (settings from pyproject.toml under
+    --setting; `DIALECT:KEY=VALUE` is for that target only, `KEY=VALUE` for every target)."""
     from .api import build_schema, check_model
     from .config import target_options
     from .dialects import get_adapter
     from .loading import load_model
 
-    adapters = [get_adapter(d, target_options(d, create_schemas=create_schemas)) for d in dialects]
+    pairs = _settings(setting or [])
+
+    def scoped(dialect: str) -> dict[str, str]:
+        own = {k.partition(":")[2]: v for k, v in pairs.items() if k.partition(":")[0] == dialect and ":" in k}
+        return {**{k: v for k, v in pairs.items() if ":" not in k}, **own}
+
+    adapters = [get_adapter(d, target_options(d, create_schemas=create_schemas, cli_settings=scoped(d)))
+                for d in dialects]
     loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn)
     check_model(loaded)
     return loaded, [build_schema(loaded, a, allow_empty=allow_empty, strict=strict) for a in adapters]
@@ -250,6 +259,7 @@ def check_command(
     exclude: ExcludeOpt = None,
     include: IncludeOpt = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table (terminal), json (CI) or markdown (pull requests).")] = ReportFormat.table,
+    setting: Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="A target setting as for the DDL command: KEY=VALUE for every target, DIALECT:KEY=VALUE for one (e.g. clickhouse:cdc_tool=peerdb); repeatable.")] = None,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -260,7 +270,7 @@ def check_command(
         from .parity import build_report
         from .parity_format import render
 
-        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True)
+        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True, setting=setting)
         if not loaded.tables:
             raise EmptySchemaError("no tables found; nothing to compare")
         report = found["report"] = build_report(loaded, schemas)
