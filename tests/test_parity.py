@@ -481,3 +481,65 @@ def test_the_readme_walk_through_quotes_real_output() -> None:
     quoted = [line.removeprefix("#   ") for line in mysql.splitlines() if line.startswith("#   ") and "..." not in line]
     assert len(quoted) == 4
     assert [line for line in quoted if line not in printed] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 12, finding 7: the table level, --setting, structured JSON; and the lake adaptations reported truthfully
+
+def test_the_lake_adaptations_of_issue_12_are_reported_truthfully() -> None:
+    model = _model(sa.Column("huge", sa.Numeric(100, 10), nullable=False),
+                   sa.Column("tags", postgresql.ARRAY(sa.Text), nullable=False, server_default="{}"),
+                   sa.Column("seven", sa.Integer, nullable=False, server_default="7"),
+                   sa.Column("odd", sa.Integer, nullable=False, server_default="seven"),
+                   sa.Column("qty", sa.Integer, sa.CheckConstraint("qty > 0", name="qty_positive")))
+    report = _report(model, "postgresql", "clickhouse")
+    huge = report.row("things", "huge", "clickhouse")
+    assert (huge.status, huge.type, texts(huge.drift)) == (ADAPTED, "String", ())  # its exact text
+    assert [(loss.kind, loss.subject) for loss in huge.losses] == [("decimal precision", "things.huge")]
+    assert report.row("things", "tags", "clickhouse").type == "Array(Nullable(String))"
+    assert report.row("things", "seven", "clickhouse").losses == ()  # DEFAULT 7 is kept
+    assert [loss.kind for loss in report.row("things", "odd", "clickhouse").losses] == ["server default"]
+    assert [loss.subject for loss in report.row("things", "", "clickhouse").losses] == ["things.qty_positive"]
+
+
+def test_check_reports_each_targets_table_layout() -> None:
+    result = check("--path", "examples/shop", "-d", "postgresql", "-d", "clickhouse", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    layouts = {(r["table"], r["target"]): r["layout"] for r in json.loads(result.stdout)["rows"] if not r["column"]}
+    assert layouts[("orders", "clickhouse")] == {
+        "engine": "ReplacingMergeTree(_peerdb_version, _peerdb_is_deleted)", "order_by": "id", "primary_key": "id",
+        "cdc": "peerdb: _peerdb_synced_at, _peerdb_is_deleted, _peerdb_version"}
+    assert layouts[("analytics.page_views", "clickhouse")] == {
+        "engine": "MergeTree", "order_by": "(occurred_at, session_id)", "primary_key": "occurred_at",
+        "partition_by": "toYYYYMM(occurred_at)", "settings": "index_granularity = 8192"}
+    assert layouts[("orders", "postgresql")] == {"primary_key": "id"}
+    table = check("--path", "examples/shop", "-d", "clickhouse").stdout
+    assert ("  products on clickhouse: ENGINE = ReplacingMergeTree(_version, is_deleted), ORDER BY id, "
+            "PRIMARY KEY id, CDC debezium: _version, is_deleted") in table.splitlines()
+
+
+def test_check_takes_settings_like_the_ddl_command() -> None:
+    result = check("--path", "examples/shop", "-d", "postgresql", "-d", "clickhouse", "-f", "json",
+                   "-s", "clickhouse:cdc_tool=peerdb", "--setting", "naive_timezone=")
+    assert result.returncode == 0, result.stderr
+    rows_ = {(r["table"], r["column"] or "", r["target"]): r for r in json.loads(result.stdout)["rows"]}
+    assert rows_[("categories", "", "clickhouse")]["layout"]["cdc"].startswith("peerdb: ")
+    assert rows_[("analytics.page_views", "occurred_at", "clickhouse")]["type"] == "DateTime64(6)"
+    bad = check("--path", "examples/shop", "-d", "clickhouse", "-s", "clickhouse:cdc_tool=fivetran")
+    assert (bad.returncode, bad.stdout) == (1, "")
+    assert "'cdc_tool' must be one of debezium, generic, peerdb" in bad.stderr
+
+
+def test_json_rows_are_structured() -> None:
+    result = check("--path", "drift_payments", "-d", "clickhouse", "-f", "json", cwd=MODELS / "drift_numeric")
+    document = json.loads(result.stdout)
+    row = next(r for r in document["rows"] if (r["table"], r["column"]) == ("payments", "amount"))
+    assert row["drift"] == [{"kind": "precision", "detail": "(18, 4) -> (10, 2)"},
+                            {"kind": "scale", "detail": "4 -> 2 decimal places"}]
+    assert row["nullable"] == {"model": False, "target": False}
+    assert row["facts"] == {"model": {"family": "decimal", "precision": 18, "scale": 4},
+                            "target": {"family": "decimal", "precision": 10, "scale": 2}}
+    assert row["losses"] == []
+    added = next(r for r in document["rows"] if r["column"] == "_version")
+    assert (added["status"], added["nullable"], added["facts"]["target"]) == (
+        ADDED, {"model": None, "target": False}, {"family": "integer", "width": 64, "signed": False})
