@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from atlas_provider.api import build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, load_model
+from atlas_provider.selection import LAKE, Target, wanted
 from tests.dialects.test_clickhouse import LAKE_EXCLUDED, TYPE_CASES, nullable_type
 from tests.support.chdb_backend import ChdbError, ClickHouseDev, fresh_clickhouse, load_clickhouse
 from tests.support.provider import run_provider
@@ -97,7 +98,8 @@ def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> No
         if table.fullname not in SHOP_TABLES:
             continue
         columns = dev.columns(table.fullname)
-        kept = [c for c in table.columns if c.name not in LAKE_EXCLUDED.get(table.fullname, [])]
+        kept = [c for c in table.columns if c.name not in LAKE_EXCLUDED.get(table.fullname, [])
+                and wanted(c, Target("clickhouse", LAKE))]  # customers.email_lower is for MariaDB, SQL Server
         assert list(columns) == [c.name for c in kept] + CDC_COLUMNS.get(table.fullname, []), table.fullname
         for column in kept:
             found = columns[column.name]
@@ -190,9 +192,12 @@ def test_enum_and_json_type_settings_load(tmp_path: Path) -> None:
     with fresh_clickhouse({"allow_experimental_object_type": 1}) as dev:
         load_clickhouse(ddl, dev)
         columns = dev.columns("docs")
+        version = tuple(int(part) for part in dev.version().split(".")[:2])
     assert columns["status"]["type"] == "Nullable(Enum8('new' = 1, 'it\\'s' = 2))"
     assert columns["many"]["type"].startswith("Enum16('v0' = 1, 'v1' = 2,")
-    assert columns["body"]["type"] == "Object('json')"
+    # 24.8 made JSON a type of its own, no longer Object('json'):
+    # https://clickhouse.com/docs/sql-reference/data-types/newjson
+    assert columns["body"]["type"] == ("Object('json')" if version < (24, 8) else "JSON")
 
 
 # ---- table and column options --------------------------------------------------------------------------------
@@ -274,7 +279,7 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
     # target-wide table settings first, then the table's own
     assert "SETTINGS merge_with_ttl_timeout = 3600, index_granularity = 1024, min_bytes_for_wide_part = 0" \
         in partitioned["engine_full"]
-    assert "CONSTRAINT amount_non_negative CHECK amount >= 0" in partitioned["create_table_query"]
+    assert re.search(r"CONSTRAINT amount_non_negative CHECK \(?amount >= 0\)?", partitioned["create_table_query"])
     columns = dev.columns("lake.partitioned")
     summary = {name: (c["type"], c["default_kind"], c["default_expression"], c["comment"], c["compression_codec"])
                for name, c in columns.items()}
@@ -292,10 +297,11 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
     indexes = dev.data_skipping_indices("lake.partitioned")
     assert {n: (i["type_full"], i["expr"], int(i["granularity"])) for n, i in indexes.items()} == {
         "ix_partitioned_tag": ("set(100)", "tag", 2)}
-    # defaults work: an insert that names only the key
-    dev.query("INSERT INTO lake.partitioned (id, at) VALUES (1, '2024-01-02 03:04:05')")
+    # defaults work: an insert that names only the key (a date the 30-day TTL keeps: a background TTL merge
+    # may drop an expired row at any moment)
+    dev.query("INSERT INTO lake.partitioned (id, at) VALUES (1, '2100-01-02 03:04:05')")
     assert dev.query("SELECT sign, amount, ip, doubled, day FROM lake.partitioned") == [
-        {"sign": 1, "amount": 0, "ip": "::1", "doubled": 0, "day": "2024-01-02"}]
+        {"sign": 1, "amount": 0, "ip": "::1", "doubled": 0, "day": "2100-01-02"}]
 
 
 def test_nullable_key_columns_keep_null(tmp_path: Path, dev: ClickHouseDev) -> None:
@@ -452,7 +458,9 @@ def test_cdc_safe_defaults_load_and_take_what_a_pipeline_sends(tmp_path: Path, d
     assert "1 decimal precision left out" in result.stderr and "accounts.huge" in result.stderr
     assert "server default" not in result.stderr
     load_clickhouse(result.stdout, dev)
-    columns = {n: (c["type"], c["default_expression"]) for n, c in dev.columns("accounts").items()}
+    # 23.10 reads array() back as [], 26.x as written
+    columns = {n: (c["type"], c["default_expression"].replace("array()", "[]").replace("array('a', 'b')", "['a', 'b']"))
+               for n, c in dev.columns("accounts").items()}
     assert columns == {
         "id": ("Int64", ""), "qty": ("Nullable(Int32)", ""), "name": ("Nullable(String)", ""),
         "scores": ("Array(Nullable(Int32))", "[]"), "tags": ("Array(Nullable(String))", "['a', 'b']"),
