@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from atlas_provider.api import build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, load_model
+from atlas_provider.selection import LAKE, Target, wanted
 from tests.dialects.test_clickhouse import LAKE_EXCLUDED, TYPE_CASES, nullable_type
 from tests.support.chdb_backend import ChdbError, ClickHouseDev, fresh_clickhouse, load_clickhouse
 from tests.support.provider import run_provider
@@ -57,16 +58,22 @@ def engine_of(table: dict[str, Any]) -> str:
 # ---- the example --------------------------------------------------------------------------------------------
 
 # What the example's info dicts ask for (examples/README.md), as ClickHouse reports it back.
+# Every table the application feeds is a CDC table keyed on its primary key; page_views (lake only) is not.
+GENERIC = "ReplacingMergeTree(_version, _is_deleted)"
 SHOP_TABLES = {
-    "categories": ("MergeTree", "id", "id", ""),
-    "customers": ("ReplacingMergeTree(_version, _is_deleted)", "id", "id", ""),
-    "products": ("ReplacingMergeTree(updated_at)", "id", "id", ""),
+    "categories": (GENERIC, "id", "id", ""),
+    "customers": (GENERIC, "id", "id", ""),
+    "products": ("ReplacingMergeTree(_version, is_deleted)", "id", "id", ""),
     "orders": ("ReplacingMergeTree(_peerdb_version, _peerdb_is_deleted)", "id", "id", ""),
-    "order_items": ("MergeTree", "order_id, id", "order_id, id", ""),
+    "order_items": (GENERIC, "id", "id", ""),
     "analytics.page_views": ("MergeTree", "occurred_at, session_id", "occurred_at", "toYYYYMM(occurred_at)"),
-    "analytics.daily_sales": ("SummingMergeTree", "day, product_id", "day, product_id", "toYYYYMM(day)"),
+    "analytics.daily_sales": (GENERIC, "day, product_id", "day, product_id", "toYYYYMM(day)"),
 }
-CDC_COLUMNS = {"customers": ["_version", "_is_deleted"], "orders": ["_peerdb_version", "_peerdb_is_deleted"]}
+CDC_COLUMNS = {name: ["_version", "_is_deleted"] for name in ("categories", "customers", "order_items",
+                                                               "analytics.daily_sales")}
+CDC_COLUMNS["products"] = ["_version", "is_deleted"]  # Debezium's Altinity sink
+CDC_COLUMNS["orders"] = ["_peerdb_synced_at", "_peerdb_is_deleted", "_peerdb_version"]  # PeerDB
+NO_CDC_DEFAULTS = {"products", "orders"}  # the tools' own layouts: no DEFAULT but PeerDB's synced-at time
 
 
 def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> None:
@@ -91,14 +98,17 @@ def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> No
         if table.fullname not in SHOP_TABLES:
             continue
         columns = dev.columns(table.fullname)
-        kept = [c for c in table.columns if c.name not in LAKE_EXCLUDED.get(table.fullname, [])]
+        kept = [c for c in table.columns if c.name not in LAKE_EXCLUDED.get(table.fullname, [])
+                and wanted(c, Target("clickhouse", LAKE))]  # customers.email_lower is for MariaDB, SQL Server
         assert list(columns) == [c.name for c in kept] + CDC_COLUMNS.get(table.fullname, []), table.fullname
         for column in kept:
             found = columns[column.name]
             assert found["type"] == lake.column_type(column), f"{table.fullname}.{column.name}"
             assert found["comment"] == (column.comment or ""), f"{table.fullname}.{column.name}"
         for name in CDC_COLUMNS.get(table.fullname, []):
-            assert (columns[name]["default_kind"], columns[name]["default_expression"]) == ("DEFAULT", "0")
+            default = "now64()" if name == "_peerdb_synced_at" else "" if table.fullname in NO_CDC_DEFAULTS else "0"
+            assert (columns[name]["default_kind"], columns[name]["default_expression"]) == (
+                "DEFAULT" if default else "", default), f"{table.fullname}.{name}"
         assert tables[table.fullname]["comment"] == (table.comment or "")
 
     customers, orders = dev.columns("customers"), dev.columns("orders")
@@ -115,11 +125,10 @@ def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> No
     assert dev.columns("products")["is_active"]["default_expression"] == "true"
     views = dev.columns("analytics.page_views")
     assert views["path"]["compression_codec"] == "CODEC(ZSTD(3))"
-    assert views["occurred_at"]["type"] == "DateTime64(6)"
+    assert views["occurred_at"]["type"] == "DateTime64(6, 'UTC')"  # naive in the model: UTC, not the server's zone
     assert views["duration_ms"]["type"] == "Nullable(Int32)"
-    # 23.10 stores the check without its parentheses, 26.x keeps them
-    assert re.search(r"CONSTRAINT ck_orders_total_non_negative CHECK \(?total >= 0\)?",
-                     tables["orders"]["create_table_query"])
+    assert "CONSTRAINT" not in tables["orders"]["create_table_query"]  # CHECKs stay in the application database
+    assert (orders["_peerdb_synced_at"]["type"], orders["_peerdb_version"]["type"]) == ("DateTime64(9)", "UInt64")
 
 
 def test_example_report_names_everything_left_out() -> None:
@@ -128,14 +137,14 @@ def test_example_report_names_everything_left_out() -> None:
     lines = sorted(line for line in result.stderr.splitlines() if line.startswith("atlas-provider: warning: "))
     found = [re.match(r"atlas-provider: warning: clickhouse: (\d+) (.+?) left out", line) for line in lines]
     counts = {m.group(2): int(m.group(1)) for m in found if m is not None}
-    assert counts == {"foreign keys": 5, "generated keys": 5, "indexes": 4, "unique constraints": 4,
-                      "unique index": 1}
+    assert counts == {"check constraints": 5, "foreign keys": 5, "generated keys": 5, "indexes": 4,
+                      "unique constraints": 4, "unique index": 1}
     assert len(lines) == len(result.stderr.strip().splitlines())  # nothing else on stderr
 
     strict = run_provider("--path", "examples/shop", "--dialect", "clickhouse", "--strict", cwd=ROOT)
     assert strict.returncode == 1
     assert strict.stdout == ""
-    assert strict.stderr.startswith("atlas-provider: error: clickhouse: 5 foreign keys left out")
+    assert strict.stderr.startswith("atlas-provider: error: clickhouse: 5 check constraints left out")
 
 
 # ---- types ------------------------------------------------------------------------------------------------
@@ -151,7 +160,7 @@ types = sa.Table("types", metadata, *type_columns())
 
 def test_every_mapped_type_loads_as_mapped(tmp_path: Path, dev: ClickHouseDev) -> None:
     folder = write_model(tmp_path, TYPES_MODEL)
-    load_clickhouse(provider("--path", str(folder), env={"PYTHONPATH": str(ROOT)}), dev)
+    load_clickhouse(provider("--path", str(folder), "--setting", "cdc=false", env={"PYTHONPATH": str(ROOT)}), dev)
     columns = dev.columns("types")
     expected = {"id": "Int32"}
     for case, _, clickhouse in TYPE_CASES:
@@ -255,7 +264,8 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
     # target-wide: the engine of tables that name none, and a table setting for all
     (tmp_path / "pyproject.toml").write_text(
         '[tool.atlas-provider.clickhouse]\nengine = "ReplacingMergeTree"\n', encoding="utf-8")
-    ddl = provider("--path", str(folder), "--setting", "settings.merge_with_ttl_timeout=3600", cwd=tmp_path)
+    ddl = provider("--path", str(folder), "--setting", "settings.merge_with_ttl_timeout=3600", "--setting", "cdc=false",
+                   "--setting", "keep_checks=true", cwd=tmp_path)
     load_clickhouse(ddl, dev)
     tables = dev.tables()
     assert {name: (engine_of(t), t["sorting_key"], t["primary_key"], t["partition_key"])
@@ -275,7 +285,7 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
                for name, c in columns.items()}
     assert summary == {
         "id": ("Int64", "", "", "", ""),
-        "at": ("DateTime64(6)", "", "", "", ""),
+        "at": ("DateTime64(6, 'UTC')", "", "", "", ""),
         "sign": ("Int8", "DEFAULT", "1", "", ""),
         "amount": ("Decimal(12, 2)", "DEFAULT", "0", "", ""),
         "tag": ("LowCardinality(Nullable(String))", "", "", "", ""),
@@ -287,13 +297,14 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
     indexes = dev.data_skipping_indices("lake.partitioned")
     assert {n: (i["type_full"], i["expr"], int(i["granularity"])) for n, i in indexes.items()} == {
         "ix_partitioned_tag": ("set(100)", "tag", 2)}
-    # defaults work: an insert that names only the key
-    dev.query("INSERT INTO lake.partitioned (id, at) VALUES (1, '2024-01-02 03:04:05')")
+    # defaults work: an insert that names only the key (a date the 30-day TTL keeps: a background TTL merge
+    # may drop an expired row at any moment)
+    dev.query("INSERT INTO lake.partitioned (id, at) VALUES (1, '2100-01-02 03:04:05')")
     assert dev.query("SELECT sign, amount, ip, doubled, day FROM lake.partitioned") == [
-        {"sign": 1, "amount": 0, "ip": "::1", "doubled": 0, "day": "2024-01-02"}]
+        {"sign": 1, "amount": 0, "ip": "::1", "doubled": 0, "day": "2100-01-02"}]
 
 
-def test_nullable_columns_and_key_columns(tmp_path: Path, dev: ClickHouseDev) -> None:
+def test_nullable_key_columns_keep_null(tmp_path: Path, dev: ClickHouseDev) -> None:
     folder = write_model(tmp_path, """\
         import sqlalchemy as sa
 
@@ -304,20 +315,22 @@ def test_nullable_columns_and_key_columns(tmp_path: Path, dev: ClickHouseDev) ->
             sa.Column("day", sa.Date),  # nullable in the model, but in the sorting key
             sa.Column("who", sa.String(20)),
             sa.Column("tags", sa.ARRAY(sa.String)),
-            info={"clickhouse": {"order_by": ["day", "id"]}},
+            info={"atlas": {"targets": ["lake"]}, "clickhouse": {"order_by": ["day", "id"]}},
         )
     """)
     result = run_provider("--path", str(folder), "--dialect", "clickhouse", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "clickhouse: 1 Nullable type left out (ClickHouse sorting, primary and partition keys cannot be " \
-           "Nullable): visits.day" in result.stderr
-    assert "visits.tags" in result.stderr
+    assert "visits.day" not in result.stderr  # a nullable key column stays Nullable
+    assert "Nullable type left out (ClickHouse cannot make arrays, maps or JSON objects Nullable): visits.tags" \
+        in result.stderr  # a NULL array is [], its elements are Nullable
     load_clickhouse(result.stdout, dev)
     columns = dev.columns("visits")
     assert {n: (c["type"], c["is_in_sorting_key"]) for n, c in columns.items()} == {
-        "id": ("Int64", 1), "day": ("Date32", 1), "who": ("Nullable(String)", 0), "tags": ("Array(String)", 0)}
-    dev.query("INSERT INTO visits (id, day, who) VALUES (1, '2024-05-06', NULL)")
-    assert dev.query("SELECT who FROM visits") == [{"who": None}]
+        "id": ("Int64", 1), "day": ("Nullable(Date32)", 1), "who": ("Nullable(String)", 0),
+        "tags": ("Array(Nullable(String))", 0)}
+    assert "allow_nullable_key = 1" in dev.tables()["visits"]["engine_full"]
+    dev.query("INSERT INTO visits (id, day, who, tags) VALUES (1, NULL, NULL, ['a', NULL])")
+    assert dev.query("SELECT day, who, tags FROM visits") == [{"day": None, "who": None, "tags": ["a", None]}]
 
 
 # ---- the CDC profile -----------------------------------------------------------------------------------------
@@ -338,7 +351,8 @@ sa.Table(
     sa.Column("amount", sa.Numeric(10, 2), nullable=False),
     info={"clickhouse": {"cdc": {"version": "_peerdb_version", "is_deleted": "_peerdb_is_deleted"}}},
 )
-sa.Table("events", metadata, sa.Column("id", sa.BigInteger, primary_key=True))
+sa.Table("events", metadata, sa.Column("id", sa.BigInteger, primary_key=True),
+         info={"clickhouse": {"append_only": True}})
 """
 
 
@@ -406,3 +420,83 @@ def test_comments_and_string_defaults_round_trip(table_comment: str, column_comm
         assert dev.columns("notes")["body"]["comment"] == column_comment
         dev.query("INSERT INTO notes (id) VALUES (1)")
         assert dev.query("SELECT body FROM notes") == [{"body": default}]
+
+
+# ---- issue 12: what a CDC pipeline writes must load -----------------------------------------------------------
+
+CDC_SAFE_MODEL = """\
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+metadata = sa.MetaData()
+sa.Table(
+    "accounts", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("qty", sa.Integer, sa.CheckConstraint("qty > 0")),                       # finding 1
+    sa.Column("name", sa.Text, sa.CheckConstraint("btrim(name) <> ''")),               # a PostgreSQL function
+    sa.Column("scores", pg.ARRAY(sa.Integer), nullable=False, server_default="{}"),   # findings 2, 3
+    sa.Column("tags", pg.ARRAY(sa.Text), server_default=sa.text("'{a,b}'::text[]")),
+    sa.Column("doc", pg.JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
+    sa.Column("huge", sa.Numeric(100, 10)),
+    sa.Column("seven", sa.Integer, nullable=False, server_default="7"),
+    sa.Column("seen_at", sa.DateTime, nullable=False, server_default=sa.func.now()),  # finding 6
+)
+sa.Table(
+    "visits", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("day", sa.Date),
+    info={"atlas": {"targets": ["lake"]}, "clickhouse": {"order_by": ["day", "id"]}},
+)
+"""
+
+
+def test_cdc_safe_defaults_load_and_take_what_a_pipeline_sends(tmp_path: Path, dev: ClickHouseDev) -> None:
+    folder = write_model(tmp_path, CDC_SAFE_MODEL)
+    result = run_provider("--path", str(folder), "--dialect", "clickhouse", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "2 check constraints left out" in result.stderr
+    assert "1 decimal precision left out" in result.stderr and "accounts.huge" in result.stderr
+    assert "server default" not in result.stderr
+    load_clickhouse(result.stdout, dev)
+    # 23.10 reads array() back as [], 26.x as written
+    columns = {n: (c["type"], c["default_expression"].replace("array()", "[]").replace("array('a', 'b')", "['a', 'b']"))
+               for n, c in dev.columns("accounts").items()}
+    assert columns == {
+        "id": ("Int64", ""), "qty": ("Nullable(Int32)", ""), "name": ("Nullable(String)", ""),
+        "scores": ("Array(Nullable(Int32))", "[]"), "tags": ("Array(Nullable(String))", "['a', 'b']"),
+        "doc": ("String", "'{}'"), "huge": ("Nullable(String)", ""), "seven": ("Int32", "7"),
+        "seen_at": ("DateTime64(6, 'UTC')", "now64(6, 'UTC')"),
+        "_version": ("UInt64", "0"), "_is_deleted": ("UInt8", "0"),
+    }
+    # a NULL in a (formerly) checked column, NULL array elements, a delete tombstone with only key and flags
+    dev.query("INSERT INTO accounts (id, qty, name, scores, huge, _version) "
+              "VALUES (1, NULL, NULL, [1, NULL], '1234567890123456789012345678901234567890.0123456789', 1)")
+    dev.query("INSERT INTO accounts (id, _version, _is_deleted) VALUES (2, 1, 0), (2, 2, 1)")
+    assert dev.query("SELECT id, qty, scores, tags, doc, seven, huge FROM accounts FINAL ORDER BY id") == [
+        {"id": "1", "qty": None, "scores": [1, None], "tags": ["a", "b"], "doc": "{}", "seven": 7,
+         "huge": "1234567890123456789012345678901234567890.0123456789"}]
+    visits = dev.tables()["visits"]
+    assert "allow_nullable_key = 1" in visits["engine_full"]
+    dev.query("INSERT INTO visits VALUES (1, NULL)")
+    assert dev.query("SELECT day FROM visits") == [{"day": None}]
+
+
+@pytest.mark.parametrize(("tool", "version", "is_deleted"), [("generic", "_version", "_is_deleted"),
+                                                              ("peerdb", "_peerdb_version", "_peerdb_is_deleted"),
+                                                              ("debezium", "_version", "is_deleted")])
+def test_each_cdc_profile_replaces_updates_and_drops_deletes(tmp_path: Path, dev: ClickHouseDev, tool: str,
+                                                             version: str, is_deleted: str) -> None:
+    folder = write_model(tmp_path, """\
+        import sqlalchemy as sa
+
+        metadata = sa.MetaData()
+        sa.Table("orders", metadata, sa.Column("id", sa.BigInteger, primary_key=True),
+                 sa.Column("status", sa.String(20), nullable=False))
+    """)
+    load_clickhouse(provider("--path", str(folder), "--setting", f"cdc_tool={tool}", cwd=tmp_path), dev)
+    dev.query(f"INSERT INTO orders (id, status, {version}, {is_deleted}) "
+              "VALUES (1, 'new', 1, 0), (2, 'new', 1, 0)")
+    dev.query(f"INSERT INTO orders (id, status, {version}, {is_deleted}) VALUES (1, 'paid', 2, 0), (2, '', 2, 1)")
+    assert dev.query("SELECT id, status FROM orders FINAL ORDER BY id") == [{"id": "1", "status": "paid"}]
+    if tool == "peerdb":  # PeerDB refuses an existing table without its synced-at column
+        assert dev.columns("orders")["_peerdb_synced_at"]["type"] == "DateTime64(9)"

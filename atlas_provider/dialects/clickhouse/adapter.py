@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Column, ForeignKeyConstraint, Table, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Table, UniqueConstraint
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import ExecutableDDLElement, Sequence as SequenceDefault
 
@@ -16,7 +16,8 @@ from ...losses import LossReport
 from ...selection import LAKE
 from ..base import Adapter, index_key
 from .compiler import ClickHouseDDLCompiler, ClickHouseDialect, skipping_indexes
-from .engines import CDC_IS_DELETED_TYPE, CDC_VERSION_TYPE, engine_info, table_spec
+from .cdc import validate_cdc
+from .engines import engine_info, table_spec
 from .info import check_info, clickhouse_info
 from .settings import ClickHouseSettings
 from .types import NativeType
@@ -48,15 +49,33 @@ class ClickHouseAdapter(Adapter):
         copy.info = {**copy.info, "clickhouse": {**translated, **clickhouse_info(original)}}
 
     def adapt_table(self, table: Table, report: LossReport) -> None:
-        """Check the info keys, then add the CDC columns, which only the lake has."""
+        """Check the info keys and the CDC rules, leave the CHECK constraints out, then add the CDC columns,
+        which only the lake has."""
         check_info(table)
         spec = table_spec(table, self.settings)
-        if spec.cdc is None:
-            return
-        # DEFAULT 0: writers that do not know the columns (a backfill, a test) can still insert.
-        for name, type_ in ((spec.cdc.version, CDC_VERSION_TYPE), (spec.cdc.is_deleted, CDC_IS_DELETED_TYPE)):
-            if name and name not in table.columns:
-                table.append_column(Column(name, NativeType(type_), nullable=False, server_default=sa.text("0")))
+        validate_cdc(table, spec)
+        if not (self.settings.keep_checks or clickhouse_info(table).get("keep_checks") is True):
+            self._drop_checks(table, report)
+        for meta in spec.cdc.columns if spec.cdc is not None else ():
+            if meta.name not in table.columns:  # a column the model already has is used as it is
+                default = sa.text(meta.default) if meta.default is not None else None
+                table.append_column(Column(meta.name, NativeType(meta.type), nullable=False, server_default=default))
+
+    def _drop_checks(self, table: Table, report: LossReport) -> None:
+        """ClickHouse evaluates a CHECK on every insert: a NULL in a checked nullable column, a CDC delete row
+        that carries only the key, or a function only the application database has rejects the whole batch,
+        and the application database has already enforced the constraint."""
+        owners: list[Table | Column[Any]] = [table, *table.columns]
+        for owner in owners:
+            for check in sorted((c for c in owner.constraints if isinstance(c, CheckConstraint)),
+                                key=lambda c: str(c.sqltext)):
+                owner.constraints.discard(check)
+                if owner is not table:
+                    table.constraints.discard(check)
+                name = self.ddl_compiler.preparer.format_constraint(check) if check.name is not None else None
+                report.add("check constraint", f"{table.fullname}.{name or check.sqltext}",
+                           "ClickHouse checks every insert, CDC deletes and NULLs included, and the application "
+                           "database enforces it; keep_checks keeps it")
 
     def audit(self, tables: list[Table], report: LossReport) -> None:
         compiler_: ClickHouseDDLCompiler = self.ddl_compiler
@@ -80,6 +99,9 @@ class ClickHouseAdapter(Adapter):
                 reason = compiler_.lost_nullability(column)
                 if reason:
                     report.add("Nullable type", subject, reason)
+                if not clickhouse_info(column).get("type") and types.too_precise(column.type):
+                    report.add("decimal precision", subject, "ClickHouse's Decimal holds at most 76 digits; stored "
+                               "as String, exactly")
                 if not clickhouse_info(column).get("type") and types.unmapped(column.type):
                     report.add("column type", subject, "no ClickHouse equivalent, stored as String; choose one with "
                                "info={'clickhouse': {'type': ...}}")
@@ -104,6 +126,11 @@ class ClickHouseAdapter(Adapter):
 
     def column_type(self, column: Any) -> str:
         return self.ddl_compiler.column_type(column)
+
+    def table_layout(self, table: Table) -> dict[str, str]:
+        """How the lake stores an adapted table, for the parity report: engine, keys, partition, settings and
+        CDC profile (`peerdb: _peerdb_synced_at, _peerdb_is_deleted, _peerdb_version`)."""
+        return self.ddl_compiler.table_layout(table)
 
 
 

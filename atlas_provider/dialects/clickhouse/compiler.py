@@ -101,13 +101,14 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
         return " ".join(parts)
 
     def column_type(self, column: Column[Any]) -> str:
-        """The column's ClickHouse type: Nullable(T) when nullable and outside the keys; LowCardinality
-        around it when asked (or for enums); exactly `info['clickhouse']['type']` when given."""
-        override = clickhouse_info(column).get("type")
-        if override:
-            return str(override)
+        """The column's ClickHouse type: Nullable(T) when nullable (key columns too, with allow_nullable_key);
+        LowCardinality around it when asked (or for enums); exactly `info['clickhouse']['type']` when given."""
+        info = clickhouse_info(column)
+        if info.get("type"):
+            return str(info["type"])
         types = self.dialect.type_compiler_instance
-        inner = types.process(column.type)
+        options = {key: info[key] for key in ("timezone", "nullable_elements") if key in info}
+        inner = types.process(column.type, **options)
         if is_native(types.resolve(column.type)):
             return inner
         if column.nullable and self.lost_nullability(column) is None:
@@ -126,8 +127,6 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
         types = self.dialect.type_compiler_instance
         if is_native(types.resolve(column.type)):
             return None
-        if column.table is not None and column.name in self.table_spec(column.table).key_columns:
-            return "ClickHouse sorting, primary and partition keys cannot be Nullable"
         if not types.can_be_nullable(column.type):
             return "ClickHouse cannot make arrays, maps or JSON objects Nullable"
         return None
@@ -183,6 +182,30 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
                            f"GRANULARITY {int(info.get('granularity', 1))}")
         return ", \n\t".join(clauses)
 
+    def table_layout(self, table: Table) -> dict[str, str]:
+        """The clauses post_create_table writes, clause by clause (see ClickHouseAdapter.table_layout)."""
+        spec = self.table_spec(table)
+        layout = {"engine": self._engine(spec.engine)}
+        if spec.engine.merge_tree:
+            layout["order_by"] = self._key(spec.order_by)
+            layout["primary_key"] = self._key(spec.primary_key) if spec.primary_key is not None else layout["order_by"]
+        if spec.partition_by is not None:
+            layout["partition_by"] = self._key(spec.partition_by)
+        settings = self._table_settings(table, spec)
+        if settings:
+            layout["settings"] = ", ".join(f"{k} = {self._setting(v)}" for k, v in settings.items())
+        if spec.cdc is not None:
+            layout["cdc"] = f"{spec.cdc.tool}: {', '.join(c.name for c in spec.cdc.columns)}"
+        return layout
+
+    def _table_settings(self, table: Table, spec: TableSpec) -> dict[str, Any]:
+        settings = dict(spec.settings)
+        if "allow_nullable_key" not in settings and self._nullable_key(table, spec):
+            # Without it ClickHouse refuses a Nullable key column; stripping Nullable would turn NULL into ''/0.
+            # https://clickhouse.com/docs/en/operations/settings/merge-tree-settings#allow_nullable_key
+            settings["allow_nullable_key"] = True
+        return settings
+
     def post_create_table(self, table: Table) -> str:
         spec = self.table_spec(table)
         lines = [f"ENGINE = {self._engine(spec.engine)}"]
@@ -194,11 +217,16 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
             lines.append(f"ORDER BY {self._key(spec.order_by)}")
         if spec.ttl:
             lines.append(f"TTL {', '.join(self._sql(t) for t in spec.ttl)}")
-        if spec.settings:
-            lines.append("SETTINGS " + ", ".join(f"{k} = {self._setting(v)}" for k, v in spec.settings.items()))
+        settings = self._table_settings(table, spec)
+        if settings:
+            lines.append("SETTINGS " + ", ".join(f"{k} = {self._setting(v)}" for k, v in settings.items()))
         if table.comment:
             lines.append(f"COMMENT {self._string(table.comment)}")
         return "\n" + "\n".join(lines)
+
+    def _nullable_key(self, table: Table, spec: TableSpec) -> bool:
+        return any(self.column_type(table.columns[name]).startswith(("Nullable(", "LowCardinality(Nullable("))
+                   for name in sorted(spec.key_columns))
 
     def _engine(self, engine: Engine) -> str:
         settings = self.dialect.settings

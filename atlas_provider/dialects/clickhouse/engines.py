@@ -18,16 +18,11 @@ from sqlalchemy.sql import elements, visitors
 from sqlalchemy.sql.elements import ClauseElement
 
 from ...errors import ModelError
-from .info import CDC_KEYS, IDENTIFIER, check_setting_names, clickhouse_info
+from .cdc import Cdc, cdc_engine, resolve_cdc
+from .info import IDENTIFIER, check_setting_names, clickhouse_info
 
 if TYPE_CHECKING:
     from .settings import ClickHouseSettings
-
-# The CDC profile: ReplacingMergeTree(version, is_deleted), which keeps the newest version of each
-# sorting key and drops it once the newest says it was deleted (two-argument form: ClickHouse 23.2+).
-# https://clickhouse.com/docs/en/engines/table-engines/mergetree-family/replacingmergetree
-CDC_VERSION_TYPE = "UInt64"
-CDC_IS_DELETED_TYPE = "UInt8"  # the engine requires UInt8
 
 ENGINE = re.compile(r"([A-Za-z]\w*)\s*(?:\((.*)\))?", re.S)
 
@@ -49,12 +44,6 @@ class Engine:
 
 
 @dataclass(frozen=True)
-class Cdc:
-    version: str
-    is_deleted: str | None
-
-
-@dataclass(frozen=True)
 class TableSpec:
     """A table's ClickHouse clauses, resolved from its info and the target-wide settings."""
 
@@ -65,7 +54,8 @@ class TableSpec:
     ttl: tuple[ClauseElement, ...]
     settings: Mapping[str, Any]
     cdc: Cdc | None
-    key_columns: frozenset[str]  # columns in the sorting, primary or partition key: never Nullable
+    key_columns: frozenset[str]  # columns in the sorting, primary or partition key
+    key_clauses: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("ORDER BY", column names), ... for validation
 
 
 def parse_engine(text: Any, where: str, error: type[Exception] = ModelError) -> Engine:
@@ -79,28 +69,6 @@ def parse_engine(text: Any, where: str, error: type[Exception] = ModelError) -> 
     if args is None:
         return Engine(name)
     return Engine(name, (sa.literal_column(args.strip()),) if args.strip() else ())
-
-
-def _cdc(value: Any, settings: ClickHouseSettings, where: str) -> Cdc | None:
-    if value is None or value is False:
-        return None
-    if value is True:
-        return Cdc(settings.cdc_version_column, settings.cdc_is_deleted_column or None)
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - CDC_KEYS)
-        if unknown:
-            raise ModelError(f"info['clickhouse']['cdc'] has unknown key {unknown[0]!r} (known: "
-                             f"{', '.join(sorted(CDC_KEYS))})", where=where)
-        version = value.get("version", settings.cdc_version_column)
-        is_deleted = value.get("is_deleted", settings.cdc_is_deleted_column)
-        if not isinstance(version, str) or not IDENTIFIER.fullmatch(version):
-            raise ModelError(f"info['clickhouse']['cdc']['version'] must be a column name, got {version!r}",
-                             where=where)
-        if is_deleted not in (None, False) and not (isinstance(is_deleted, str) and IDENTIFIER.fullmatch(is_deleted)):
-            raise ModelError(f"info['clickhouse']['cdc']['is_deleted'] must be a column name or None, got "
-                             f"{is_deleted!r}", where=where)
-        return Cdc(version, is_deleted or None)
-    raise ModelError(f"info['clickhouse']['cdc'] must be True, False or a dict, got {value!r}", where=where)
 
 
 def _key_items(value: Any, table: Table, key: str) -> tuple[ClauseElement, ...]:
@@ -142,12 +110,12 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
     then the table's own info['clickhouse']."""
     info = clickhouse_info(table)
     where = table.fullname
-    cdc = _cdc(info.get("cdc", settings.cdc), settings, where)
+    cdc = resolve_cdc(table, settings)
     if "engine" in info:
         engine = parse_engine(info["engine"], where)
     elif cdc is not None:
-        args = [sa.column(cdc.version)] + ([sa.column(cdc.is_deleted)] if cdc.is_deleted else [])
-        engine = Engine("ReplacingMergeTree", tuple(args))
+        name, args = cdc_engine(cdc)
+        engine = Engine(name, tuple(sa.column(a) for a in args))
     else:
         engine = parse_engine(settings.engine, where)
     keys = [k for k in ("order_by", "primary_key", "partition_by", "ttl") if k in info]
@@ -168,12 +136,14 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
     if not isinstance(table_settings, Mapping):
         raise ModelError("info['clickhouse']['settings'] must be a dict", where=where)
     check_setting_names(table_settings, where, ModelError)
-    key_columns = _mentioned_columns([*order_by, *(primary_key or ()), *(partition_by or ())], table)
+    clauses = [("ORDER BY", order_by), ("PARTITION BY", partition_by or ()), ("PRIMARY KEY", primary_key or ())]
+    key_clauses = tuple((name, tuple(sorted(_mentioned_columns(items, table)))) for name, items in clauses)
+    key_columns = {column for _, names in key_clauses for column in names}
     defaults = settings.table_settings  # MergeTree settings: other engines take only their own
     if not engine.merge_tree:
-        order_by, key_columns, defaults = (), set(), {}
+        order_by, key_columns, key_clauses, defaults = (), set(), (), {}
     return TableSpec(engine, order_by, primary_key, partition_by, ttl, {**defaults, **table_settings}, cdc,
-                     frozenset(key_columns))
+                     frozenset(key_columns), key_clauses)
 
 
 

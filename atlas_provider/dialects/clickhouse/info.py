@@ -15,10 +15,11 @@ from sqlalchemy import Table
 
 from ...errors import ModelError, UsageError
 
-TABLE_KEYS = frozenset({"engine", "order_by", "partition_by", "primary_key", "ttl", "settings", "cdc"})
-COLUMN_KEYS = frozenset({"type", "codec", "low_cardinality", "default"})
+TABLE_KEYS = frozenset({"engine", "order_by", "partition_by", "primary_key", "ttl", "settings", "cdc", "append_only",
+                        "keep_checks"})
+COLUMN_KEYS = frozenset({"type", "codec", "low_cardinality", "default", "timezone", "nullable_elements"})
 INDEX_KEYS = frozenset({"type", "granularity"})
-CDC_KEYS = frozenset({"version", "is_deleted"})
+CDC_KEYS = frozenset({"tool", "version", "is_deleted"})
 
 
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")

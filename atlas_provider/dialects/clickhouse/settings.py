@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import UsageError
+from .cdc import PROFILES
 from .engines import parse_engine
 from .info import check_setting_names
 from .types import ENUM_TYPES, JSON_TYPES
@@ -23,10 +24,16 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "json_type": "String",
     "enum_type": "LowCardinality(String)",
     "timezone": "UTC",
+    # A naive timestamp is stored in this zone; "" leaves it to the server's time zone, so that the same
+    # value means another instant on another server.
+    "naive_timezone": "UTC",
     "datetime_precision": 6,
-    "cdc": False,
-    "cdc_version_column": "_version",
-    "cdc_is_deleted_column": "_is_deleted",
+    "cdc": "auto",  # auto: tables fed from the application; true: every table; false: none
+    "cdc_tool": "generic",
+    "cdc_version_column": None,  # None: the tool's own names
+    "cdc_is_deleted_column": None,
+    # CHECK constraints are evaluated on every insert; the application database has enforced them already.
+    "keep_checks": False,
     "settings": {},
 }
 
@@ -64,10 +71,13 @@ class ClickHouseSettings:
     json_type: str = DEFAULT_SETTINGS["json_type"]
     enum_type: str = DEFAULT_SETTINGS["enum_type"]
     timezone: str = DEFAULT_SETTINGS["timezone"]
+    naive_timezone: str = DEFAULT_SETTINGS["naive_timezone"]
     datetime_precision: int = DEFAULT_SETTINGS["datetime_precision"]
-    cdc: bool = False
-    cdc_version_column: str = DEFAULT_SETTINGS["cdc_version_column"]
-    cdc_is_deleted_column: str = DEFAULT_SETTINGS["cdc_is_deleted_column"]
+    cdc: bool | None = None  # None: auto
+    cdc_tool: str = DEFAULT_SETTINGS["cdc_tool"]
+    cdc_version_column: str | None = None
+    cdc_is_deleted_column: str | None = None
+    keep_checks: bool = False
     table_settings: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -93,7 +103,12 @@ class ClickHouseSettings:
         if "enum_type" in values:
             values["enum_type"] = _choice(values["enum_type"], "enum_type", ENUM_TYPES)
         if "cdc" in values:
-            values["cdc"] = _flag(values["cdc"], "cdc")
+            auto = str(values["cdc"]).strip().lower() == "auto"
+            values["cdc"] = None if auto else _flag(values["cdc"], "cdc")
+        if "cdc_tool" in values:
+            values["cdc_tool"] = _choice(values["cdc_tool"], "cdc_tool", PROFILES)
+        if "keep_checks" in values:
+            values["keep_checks"] = _flag(values["keep_checks"], "keep_checks")
         if "datetime_precision" in values:
             try:
                 values["datetime_precision"] = int(values["datetime_precision"])
@@ -103,10 +118,12 @@ class ClickHouseSettings:
                 raise UsageError("ClickHouse setting 'datetime_precision' must be 0 to 9", where="clickhouse")
         if "cluster" in values:
             values["cluster"] = str(values["cluster"]).strip() or None
-        for key in ("engine", "replication_path", "replica_name", "timezone", "cdc_version_column",
-                    "cdc_is_deleted_column"):
+        for key in ("engine", "replication_path", "replica_name", "timezone", "naive_timezone"):
             if key in values:
                 values[key] = str(values[key]).strip()
+        for key in ("cdc_version_column", "cdc_is_deleted_column"):
+            if key in values:
+                values[key] = str(values[key]).strip() or None
         check_setting_names(table_settings, "clickhouse")
         result = cls(**values, table_settings=table_settings)
         parse_engine(result.engine, "the ClickHouse setting 'engine'", UsageError)
