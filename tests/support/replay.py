@@ -32,6 +32,7 @@ class Reading:
 
     objects: dict[str, str] = field(default_factory=dict)
     statements: list[tuple[str | None, str]] = field(default_factory=list)  # (schema to run it in, SQL)
+    databases: list[str] = field(default_factory=list)  # MySQL: the databases beside the dev one it creates
 
     def add(self, key: str, text: str, statement: str | None = None, schema: str | None = None) -> None:
         self.objects[key] = text
@@ -179,6 +180,7 @@ def _read_mysql(conn: Connection, extra_schemas: list[str]) -> Reading:
                 "WHERE SCHEMA_NAME = %s", (schema,)).one()
             reading.add(f"schema {schema}", f"{charset} {collation}",
                         f"CREATE DATABASE `{schema}` CHARACTER SET {charset} COLLATE {collation}")
+            reading.databases.append(schema)
         names = [row[0] for row in conn.exec_driver_sql(
             f"SHOW FULL TABLES FROM `{database}` WHERE Table_type = 'BASE TABLE'")]
         for name in sorted(names):
@@ -249,7 +251,7 @@ def replay(reading: Reading, backend: Backend) -> Reading:
     reader = READERS[backend.name]
     with backend.fresh_database() as engine:
         reader.replay(reading, engine)
-        extra = backend.extra_schemas(engine)
+        extra = list(reading.databases)  # what it created: named, as the backend skips names like its own
         again = read_back(engine, backend, extra)
         if reader.names_foreign_keys_by_order:
             _drop_schemas(engine, [*extra, engine.url.database or ""])
