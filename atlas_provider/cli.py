@@ -377,8 +377,8 @@ def schema_command(
     "Write an atlas.hcl that drives every target: a named env per target (app, lake) with its dev database, "
     "migration directory and program, and an env templated on `variable \"dialect\"`; then print the next "
     "commands.\n\n"
-    "The model is not imported. An existing file is never replaced without --force. Exit 0, or 1 with one "
-    "line on stderr."
+    "The model is loaded (as the provider loads it) to learn its schemas: a dev URL fits them. An existing file "
+    "is never replaced without --force. Exit 0, or 1 with one line on stderr."
 ))
 def init_command(
     ctx: typer.Context,
@@ -405,7 +405,13 @@ def init_command(
                 raise UsageError("path does not exist", where=f"--path {folder}")
         source = [*_pairs("--path", path or []), *_pairs("--model", model or []),
                   *_pairs("--exclude", exclude or []), *_pairs("--include", include or [])]
-        targets = plan_targets(source, [(d, get_adapter(d).role) for d in dialects])
+        from .loading import load_model
+        from .scaffold import target_schemas
+
+        adapters = [get_adapter(d) for d in dialects]
+        loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn)
+        targets = plan_targets(source, [(a.name, a.role) for a in adapters],
+                               {a.name: target_schemas(loaded, a) for a in adapters})
         write_new(file, atlas_hcl(source, targets), force=force)
         return next_steps(str(file), source, targets)
 

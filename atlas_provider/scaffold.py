@@ -9,13 +9,20 @@ The file has two forms, per Atlas's project-file docs (https://atlasgo.io/atlas-
 Atlas runs a data source's program only for the env that uses it. Dev URLs default to Atlas's docker
 images; `ATLAS_DEV_URL_<DIALECT>` points one at any empty database instead (`getenv` is an Atlas HCL
 function). Everything here returns text; the CLI writes the file.
+
+A dev URL's scope must fit the model. Atlas cleans only what the URL scopes: with a schema-scoped dev
+database a `CREATE SCHEMA analytics` from the provider survives between runs (the next run fails "already
+exists") and the tables in it never reach a migration. So a target whose tables use a schema besides the
+default one gets a database-scoped dev URL, with a comment saying why; the others a schema-scoped one.
+To know that, init loads the model as the provider does (the schemas of `__table_args__`, mixins and
+`MetaData(schema=...)` are only known once the code has run), and selects each target's tables.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +41,15 @@ DEV_URLS: dict[str, str] = {
     "mssql": "docker://sqlserver/2022-latest/dev?mode=schema",
     "clickhouse": "docker://clickhouse/23.11/dev",
 }
+# The same images, database-scoped: for a model whose tables use more than the default schema.
+DATABASE_DEV_URLS: dict[str, str] = {
+    "postgresql": "docker://postgres/15/dev",
+    "mysql": "docker://mysql/8",
+    "mariadb": "docker://mariadb/latest",
+    "sqlite": "sqlite://dev?mode=memory",  # one schema: the provider flattens the others
+    "mssql": "docker://sqlserver/2022-latest/dev?mode=database",
+    "clickhouse": "docker://clickhouse/23.11",
+}
 # What a dev URL looks like without Docker, for the hint printed after init.
 LOCAL_EXAMPLES: dict[str, str] = {
     "postgresql": "postgres://postgres@127.0.0.1:5432/dev?sslmode=disable&search_path=public",
@@ -41,6 +57,13 @@ LOCAL_EXAMPLES: dict[str, str] = {
     "mariadb": "maria://root@127.0.0.1:3306/dev",
     "clickhouse": "clickhouse://default@127.0.0.1:9000/dev",
     "mssql": "sqlserver://sa:pass@127.0.0.1:1433?database=dev&mode=schema",
+}
+LOCAL_DATABASE_EXAMPLES: dict[str, str] = {
+    "postgresql": "postgres://postgres@127.0.0.1:5432/dev?sslmode=disable",
+    "mysql": "mysql://root@127.0.0.1:3306/",
+    "mariadb": "maria://root@127.0.0.1:3306/",
+    "clickhouse": "clickhouse://default@127.0.0.1:9000/",
+    "mssql": "sqlserver://sa:pass@127.0.0.1:1433?database=dev&mode=database",
 }
 # Drivers of the Atlas Pro plan (https://atlasgo.io/features#database-support).
 PRO_DRIVERS = frozenset({"clickhouse", "mssql"})
@@ -53,20 +76,49 @@ class Target:
     env: str
     dialect: str
     program: list[str]
+    schemas: tuple[str, ...] = ()  # the schemas besides the default one its tables use
 
     @property
     def migrations(self) -> str:
         return f"migrations/{self.dialect}"
 
+    @property
+    def dev_url(self) -> str | None:
+        """Atlas's docker image for the dialect, scoped to fit the model."""
+        return (DATABASE_DEV_URLS if self.schemas else DEV_URLS).get(self.dialect)
 
-def plan_targets(source_args: Sequence[str], dialects: Sequence[tuple[str, str]]) -> list[Target]:
-    """Name an env per (dialect, role): by role (`app`, `lake`) when the role is unique, else by dialect."""
+    @property
+    def local_example(self) -> str:
+        return (LOCAL_DATABASE_EXAMPLES if self.schemas else LOCAL_EXAMPLES).get(self.dialect, "<url>")
+
+    @property
+    def scope_reason(self) -> str:
+        """Why the dev database is database-scoped, or "" when it is not."""
+        if not self.schemas or self.dev_url == DEV_URLS.get(self.dialect):
+            return ""
+        return (f"database-scoped: the model also uses schema(s) {', '.join(self.schemas)}, which a schema-scoped "
+                "dev database would keep between runs and leave out of every migration")
+
+
+def plan_targets(source_args: Sequence[str], dialects: Sequence[tuple[str, str]],
+                 schemas: Mapping[str, Sequence[str]] | None = None) -> list[Target]:
+    """Name an env per (dialect, role): by role (`app`, `lake`) when the role is unique, else by dialect.
+    `schemas`: per dialect, the schemas besides the default one that its tables use."""
     roles = Counter(role for _, role in dialects)
     targets = []
     for dialect, role in dialects:
         env = role if roles[role] == 1 and role != TEMPLATE_ENV else dialect
-        targets.append(Target(env, dialect, [PROGRAM, *source_args, "--dialect", dialect]))
+        used = tuple((schemas or {}).get(dialect, ()))
+        targets.append(Target(env, dialect, [PROGRAM, *source_args, "--dialect", dialect], used))
     return targets
+
+
+def target_schemas(model: object, adapter: object) -> list[str]:
+    """The schemas `adapter`'s target creates for the model's tables it selects (none for the default one)."""
+    from .selection import select
+
+    tables = select(model.tables, adapter.target, {}).tables  # type: ignore[attr-defined]
+    return list(adapter.created_schemas(tables))  # type: ignore[attr-defined]
 
 
 def _string(text: str) -> str:
@@ -86,6 +138,7 @@ def dev_url_variable(dialect: str) -> str:
 def atlas_hcl(source_args: Sequence[str], targets: Sequence[Target]) -> str:
     """The whole atlas.hcl for `targets` (the first one is the template's default dialect)."""
     dialects = list(dict.fromkeys(t.dialect for t in targets))
+    by_dialect = {t.dialect: t for t in targets}
     variables = [dev_url_variable(d) for d in dialects]
     width = max(len(t.env) for t in targets)
     lines = [
@@ -97,6 +150,7 @@ def atlas_hcl(source_args: Sequence[str], targets: Sequence[Target]) -> str:
         "#",
         "# Dev databases are Atlas's docker images. To use any other EMPTY database instead, set",
         f"# {' or '.join(variables)}.",
+        *(f"# {t.dialect}: {t.scope_reason}." for t in by_dialect.values() if t.scope_reason),
         "",
         'variable "dialect" {',
         "  type    = string",
@@ -108,7 +162,7 @@ def atlas_hcl(source_args: Sequence[str], targets: Sequence[Target]) -> str:
     ]
     for dialect, variable in zip(dialects, variables):
         getenv = f"getenv({_string(variable)})"
-        default = DEV_URLS.get(dialect)
+        default = by_dialect[dialect].dev_url
         value = f'{getenv} != "" ? {getenv} : {_string(default)}' if default else getenv
         lines.append(f"    {dialect} = {value}")
     lines += ["  }", "}", ""]
@@ -159,12 +213,15 @@ def next_steps(file: str, source_args: Sequence[str], targets: Sequence[Target])
         "",
         "Run Atlas from this directory.",
     ]
-    docker = [t for t in targets if DEV_URLS.get(t.dialect, "").startswith("docker://")]
+    docker = [t for t in targets if (t.dev_url or "").startswith("docker://")]
     if docker:
         lines += [
             "The dev databases are Docker containers; without Docker, point them at any empty database:",
-            *(f"  export {dev_url_variable(t.dialect)}='{LOCAL_EXAMPLES.get(t.dialect, '<url>')}'" for t in docker),
+            *(f"  export {dev_url_variable(t.dialect)}='{t.local_example}'" for t in docker),
         ]
+    scoped = [t for t in targets if t.scope_reason]
+    if scoped:
+        lines += ["", *(f"{t.dialect}: the dev database must be {t.scope_reason}." for t in scoped)]
     missing = [t.dialect for t in targets if t.dialect not in DEV_URLS]
     if missing:
         lines += ["", "No default dev database for " + ", ".join(missing) + "; set "

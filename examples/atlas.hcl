@@ -6,6 +6,8 @@
 #
 # Dev databases are Atlas's docker images. To use any other EMPTY database instead, set
 # ATLAS_DEV_URL_POSTGRESQL or ATLAS_DEV_URL_CLICKHOUSE.
+# postgresql: database-scoped: the model also uses schema(s) analytics, which a schema-scoped dev database would keep between runs and leave out of every migration.
+# clickhouse: database-scoped: the model also uses schema(s) analytics, which a schema-scoped dev database would keep between runs and leave out of every migration.
 
 variable "dialect" {
   type    = string
@@ -14,8 +16,8 @@ variable "dialect" {
 
 locals {
   dev_url = {
-    postgresql = getenv("ATLAS_DEV_URL_POSTGRESQL") != "" ? getenv("ATLAS_DEV_URL_POSTGRESQL") : "docker://postgres/15/dev?search_path=public"
-    clickhouse = getenv("ATLAS_DEV_URL_CLICKHOUSE") != "" ? getenv("ATLAS_DEV_URL_CLICKHOUSE") : "docker://clickhouse/23.11/dev"
+    postgresql = getenv("ATLAS_DEV_URL_POSTGRESQL") != "" ? getenv("ATLAS_DEV_URL_POSTGRESQL") : "docker://postgres/15/dev"
+    clickhouse = getenv("ATLAS_DEV_URL_CLICKHOUSE") != "" ? getenv("ATLAS_DEV_URL_CLICKHOUSE") : "docker://clickhouse/23.11"
   }
 }
 

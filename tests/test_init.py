@@ -15,7 +15,7 @@ from typing import Any
 import hcl2
 import pytest
 
-from atlas_provider.scaffold import DEV_URLS
+from atlas_provider.scaffold import DATABASE_DEV_URLS, DEV_URLS
 from tests.support.provider import run_provider
 
 ROOT = Path(__file__).parent.parent
@@ -133,7 +133,7 @@ def test_the_template_env_follows_variable_dialect(document: dict[str, Any]) -> 
 def test_dev_urls_default_to_docker_and_follow_an_environment_variable(document: dict[str, Any], dialect: str) -> None:
     expression = dev_url_expression(document, dialect)
     variable = f"ATLAS_DEV_URL_{dialect.upper()}"
-    assert evaluate_dev_url(expression, {}) == DEV_URLS[dialect]
+    assert evaluate_dev_url(expression, {}) == DATABASE_DEV_URLS[dialect]  # the shop uses two schemas
     assert evaluate_dev_url(expression, {variable: "postgres://u@h:5432/empty"}) == "postgres://u@h:5432/empty"
 
 
@@ -205,3 +205,31 @@ def test_bad_command_lines_write_nothing(tmp_path: Path, args: list[str], code: 
     assert (result.returncode, result.stdout) == (code, "")
     assert message in result.stderr
     assert not (tmp_path / "atlas.hcl").exists()
+
+
+def _one_module(tmp_path: Path, tables: str) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "models.py").write_text("import sqlalchemy as sa\nmd = sa.MetaData()\n" + tables, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("tables", "scoped"), [
+    ('sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True))\n'
+     'sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True), schema="analytics")\n', False),
+    ('sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True))\n'
+     'sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True))\n', True),
+], ids=["two-schemas", "one-schema"])
+def test_the_dev_url_scope_fits_the_models_schemas(tmp_path: Path, tables: str, scoped: bool) -> None:
+    """A schema-scoped dev database keeps CREATE SCHEMA between runs and loses the tables in it."""
+    result = provider("init", "--path", "app", "-d", "postgresql", "-d", "mysql", cwd=_one_module(tmp_path, tables))
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "atlas.hcl").read_text(encoding="utf-8")
+    urls = {d: evaluate_dev_url(dev_url_expression(parse(text), d), {}) for d in ("postgresql", "mysql")}
+    if scoped:
+        assert urls == {"postgresql": "docker://postgres/15/dev?search_path=public", "mysql": "docker://mysql/8/dev"}
+        assert "database-scoped" not in text + result.stdout
+    else:
+        assert urls == {"postgresql": "docker://postgres/15/dev", "mysql": "docker://mysql/8"}
+        assert "# postgresql: database-scoped: the model also uses schema(s) analytics" in text
+        assert "postgresql: the dev database must be database-scoped" in result.stdout

@@ -1,5 +1,6 @@
 """What Atlas does with a successful run, for a model: execute stdout on a clean dev database, inspect it, and
-hold it against the tables the provider selected for that target (`build_schema(model, dialect).tables`)."""
+hold it against the tables the provider selected for that target (`build_schema(model, dialect).tables`); then
+what it does the next release: replay its own reading of that database (tests/support/replay.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Engine
 from atlas_provider import Model, build_schema
 from atlas_provider.dialects.base import is_expression_index
 from tests.support import Backend, assert_schema_matches, load_ddl, reflect, split_statements
+from tests.support.replay import assert_replay_is_a_fixpoint
 
 # MySQL 8.0.13+ indexes expressions as functional key parts, CREATE INDEX ... ((expr)); MariaDB cannot
 # (https://mariadb.com/kb/en/create-index/), and the "mysql" backend here is a MariaDB server.
@@ -30,7 +32,9 @@ def assert_atlas_loads_the_model(result: subprocess.CompletedProcess[str], model
         ddl = _without(ddl, _FUNCTIONAL_INDEX)
         left_out |= {f"{t.fullname}.{i.name}" for t in schema.tables for i in t.indexes if is_expression_index(i)}
     load_ddl(ddl, engine)
-    assert_schema_matches(_without_indexes(schema.tables, left_out), reflect(engine), backend.name)
+    tables = _without_indexes(schema.tables, left_out)
+    assert_schema_matches(tables, reflect(engine), backend.name)
+    assert_replay_is_a_fixpoint(engine, backend, tables, schema.adapter.created_schemas(tables))
 
 
 def _is_mariadb(engine: Engine) -> bool:

@@ -37,7 +37,7 @@ class Customer(Base):
     email: Mapped[str] = mapped_column(sa.String(320), info={"atlas": {"exclude": ["lake"]}})
     # MariaDB and SQL Server index columns, not expressions: there, case-insensitive uniqueness is a stored
     # generated column with a unique constraint; the other databases get the expression index below.
-    email_lower: Mapped[str] = mapped_column(
+    email_lower: Mapped[str | None] = mapped_column(  # nullable: MariaDB declares no NOT NULL on generated columns
         sa.String(320), sa.Computed("lower(email)", persisted=True), unique=True,
         info={"atlas": {"targets": ["mariadb", "mssql"]}},
     )
