@@ -1,0 +1,101 @@
+"""Run in the projects' environment: hold a dev database that the provider's output was loaded into against
+the tables the project's own MetaData objects hold.
+
+    python -m tests.realprojects.inside PROJECT BACKEND URL [--without-fk TABLE.COLUMN ...]
+
+Imports the project the way its own code does, checks that the project still has what it stands for in the
+tier (several MetaData, proxies among the globals), reflects the database with tests/support and compares it
+as the other live tests do. Foreign keys named by --without-fk (those --skip-defects left out) are removed
+from copies of the project's tables first. Exit 0 prints a JSON summary on stdout; a difference exits 1 with
+the comparison's message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from tests.realprojects.projects import PROJECTS, RealProject
+from tests.support import assert_schema_matches, reflect
+
+
+def resolve(spec: str) -> Any:
+    """The object ``module:attr.path`` names, importing the module."""
+    module, _, path = spec.partition(":")
+    value: Any = importlib.import_module(module)
+    for attr in path.split("."):
+        value = getattr(value, attr)
+    return value
+
+
+def project_tables(project: RealProject) -> tuple[list[sa.Table], int]:
+    """The project's tables by full name (a table declared identically in several MetaData counted once)
+    and how many MetaData hold them."""
+    metadatas = [resolve(spec) for spec in project.metadata]
+    assert all(isinstance(m, sa.MetaData) for m in metadatas), project.metadata
+    tables: dict[str, sa.Table] = {}
+    for metadata in metadatas:
+        for table in metadata.tables.values():
+            tables.setdefault(table.fullname, table)
+    return [tables[name] for name in sorted(tables)], len({id(m) for m in metadatas})
+
+
+def check_proxies(project: RealProject) -> None:
+    from werkzeug.local import LocalProxy
+
+    for spec in project.proxies:
+        module, _, name = spec.partition(":")
+        value = vars(importlib.import_module(module))[name]  # not getattr: that is what must not be evaluated
+        assert isinstance(value, LocalProxy), f"{spec} is no longer a context proxy: {type(value)}"
+
+
+def without_foreign_keys(tables: list[sa.Table], columns: set[str]) -> list[sa.Table]:
+    """Copies of ``tables`` without the foreign keys whose first column is one of ``columns``."""
+    if not columns:
+        return tables
+    metadata = sa.MetaData()
+    copies = [table.to_metadata(metadata) for table in tables]
+    for copy in copies:
+        for fk in list(copy.foreign_key_constraints):
+            if f"{copy.name}.{fk.column_keys[0]}" in columns:
+                copy.constraints.discard(fk)
+                for column in fk.columns:
+                    column.foreign_keys.clear()
+                copy.foreign_keys.difference_update(fk.elements)
+    return copies
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("project")
+    parser.add_argument("backend")
+    parser.add_argument("url")
+    parser.add_argument("--without-fk", nargs="*", default=[])
+    options = parser.parse_args(argv)
+    project = {p.name: p for p in PROJECTS}[options.project]
+
+    check_proxies(project)
+    tables, metadatas = project_tables(project)
+    # reflect() finds other schemas only for engines its own backend made; these projects use none.
+    assert all(t.schema is None for t in tables), [t.fullname for t in tables if t.schema]
+    engine = sa.create_engine(options.url, poolclass=NullPool)
+    try:
+        expected = without_foreign_keys(tables, set(options.without_fk))
+        assert_schema_matches(expected, reflect(engine), options.backend)
+    except AssertionError as exc:
+        print(f"{project.name} on {options.backend}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(json.dumps({"tables": len(tables), "metadata": metadatas}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
