@@ -8,10 +8,12 @@ from several MetaData and refer to each other by name, or the adapter always ada
 
 from __future__ import annotations
 
-from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, MetaData, Table, event
+from collections import Counter
+
+from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, Index, MetaData, Table, event
 from sqlalchemy.schema import ExecutableDDLElement
 
-from .dialects.base import Adapter
+from .dialects.base import Adapter, index_key
 from .losses import LossReport
 from .selection import Selection, kept_foreign_keys
 
@@ -112,8 +114,11 @@ def _drop_excluded(copy: Table, original: Table, selection: Selection) -> None:
     """Remove the columns, indexes and constraints the selection left out of this target."""
     gone_items = selection.excluded_items.get(original.fullname, [])
     gone_names = {_item_key(item) for item in gone_items}
-    for index in list(copy.indexes):
-        if _item_key(index) in gone_names:
+    # Counted: of an index declared twice identically, one copy is left out and the other stays.
+    gone_indexes = Counter(_item_key(item) for item in gone_items if isinstance(item, Index))
+    for index in sorted(copy.indexes, key=index_key):
+        if gone_indexes[_item_key(index)] > 0:
+            gone_indexes[_item_key(index)] -= 1
             copy.indexes.discard(index)
     for constraint in list(copy.constraints):
         if constraint is not copy.primary_key and _item_key(constraint) in gone_names:

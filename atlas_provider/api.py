@@ -1,6 +1,7 @@
 """The pipeline, as functions that return text and never print.
 
-    load_model -> validate -> select -> adapt -> order -> build_statements -> to_text
+    load_model -> check_model -> select -> review (defects, per target) -> adapt -> order -> build_statements
+    -> to_text
 
 `render_ddl` runs the whole of it for one dialect (script mode); `build_schema` runs everything after
 loading, so a command that serves several targets (check, schema --out-dir) imports the model once.
@@ -9,7 +10,7 @@ loading, so a command that serves several targets (check, schema --out-dir) impo
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from .losses import LossReport
 from .ordering import order_tables
 from .rendering import build_statements, position_lines, to_text
 from .selection import LAKE, Selection, check_info, select
-from .validation import validate
+from .validation import Defect, review
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Schema:
     losses: LossReport
     selection: Selection
     tables: list[Table]  # as the target gets them, in execution order
+    skipped: list[Defect] = field(default_factory=list)  # model defects left out (--skip-defects)
+    notes: list[str] = field(default_factory=list)  # warnings about the model's defects, one line each
 
     @property
     def dialect(self) -> str:
@@ -48,14 +51,13 @@ def target_names() -> set[str]:
 
 
 def check_model(model: Model) -> None:
-    """Validate the model once: info['atlas'] entries, then database-independent defects."""
+    """Check the model once: its info['atlas'] entries. Defects are judged per target, by `build_schema`."""
     names = target_names()
     for table in model.tables:
         where = model.where(table)
         check_info(table, where, names)
         for item in [*table.columns, *table.indexes, *table.constraints]:
             check_info(item, where, names)
-    validate(model)
 
 
 def build_schema(
@@ -65,8 +67,13 @@ def build_schema(
     *,
     allow_empty: bool = False,
     strict: bool = False,
+    skip_defects: bool = False,
 ) -> Schema:
-    """Select, adapt, order and render `model` for one dialect. Raises ProviderError subclasses."""
+    """Select, judge the defects of, adapt, order and render `model` for one dialect.
+
+    A model defect this target's database rejects is a ModelError, or with `skip_defects` left out (listed in
+    `Schema.skipped`, one line each in `Schema.notes`). Raises ProviderError subclasses.
+    """
     adapter = dialect if isinstance(dialect, Adapter) else get_adapter(dialect, options)
     report = LossReport(adapter.name)
     where = {t.fullname: model.where(t) for t in model.tables}
@@ -78,6 +85,8 @@ def build_schema(
             "(pass --allow-empty if that is really wanted)",
             where=adapter.name,
         )
+    judged = review(model, selection, adapter, skip_defects=skip_defects)
+    selection = judged.selection
     try:
         tables = adapt(selection, adapter, report)
     except InvalidRequestError as error:  # e.g. two schemas' tables collide once schemas are flattened
@@ -93,7 +102,8 @@ def build_schema(
         if origin is not None:
             origins[adapted.fullname] = origin
     ordered = [table for table, _ in order.tables]
-    return Schema(adapter, to_text(statements, position_lines(ordered, origins)), report, selection, ordered)
+    text = to_text(statements, position_lines(ordered, origins))
+    return Schema(adapter, text, report, selection, ordered, judged.skipped, judged.notes)
 
 
 def _can_alter(adapter: Adapter) -> bool:
@@ -109,6 +119,7 @@ def render_ddl(
     include: Sequence[str] = (),
     allow_empty: bool = False,
     strict: bool = False,
+    skip_defects: bool = False,
     create_schemas: bool | None = None,
     settings: Mapping[str, Any] | None = None,
     cwd: str | Path | None = None,
@@ -122,4 +133,4 @@ def render_ddl(
     adapter = get_adapter(dialect, TargetOptions(create_schemas=create_schemas, settings=dict(settings or {})))
     model = load_model(paths, models, exclude=exclude, include=include, cwd=cwd)
     check_model(model)
-    return build_schema(model, adapter, allow_empty=allow_empty, strict=strict).text
+    return build_schema(model, adapter, allow_empty=allow_empty, strict=strict, skip_defects=skip_defects).text

@@ -59,6 +59,7 @@ PathOpt = Annotated[Optional[list[Path]], typer.Option("--path", "-p", help="Fol
 ModelOpt = Annotated[Optional[list[str]], typer.Option("--model", "-m", help="pkg.module[:attr] naming a Base, registry, MetaData or Table; repeatable.")]
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files/folders (relative to the working directory) not to import; repeatable.")]
 IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Glob of skipped files/folders (tests, migrations, hidden) to import anyway; repeatable.")]
+SkipDefectsOpt = Annotated[Optional[bool], typer.Option("--skip-defects/--no-skip-defects", help="Leave out the model's objects a target's database would reject (a third-party model you cannot edit), one warning each; default: skip-defects under [tool.atlas-provider] in ./pyproject.toml.")]
 SettingOpt = Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="Target-wide KEY=VALUE for the dialect (e.g. ClickHouse engine=ReplacingMergeTree); repeatable.")]
 
 
@@ -74,6 +75,7 @@ def main_command(
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when the target cannot express something the model declares.")] = False,
     setting: SettingOpt = None,
+    skip_defects: SkipDefectsOpt = None,
     cache: Annotated[bool, typer.Option("--cache", help="Answer a repeated run from the cache when provably nothing changed (arguments, interpreter, every imported file).")] = False,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Compatibility: skip model modules that fail to import, with a warning each (their tables are then missing).")] = False,
     show_traceback: Annotated[bool, typer.Option("--traceback", help=f"Show the full stack on errors (or set {TRACEBACK_ENV}=1).")] = False,
@@ -85,7 +87,7 @@ def main_command(
         return
     if dialect is None:
         raise typer.BadParameter("is required", param_hint="--dialect")
-    from .config import target_options
+    from .config import skip_defects as skip_defects_setting, target_options
 
     def run() -> str:
         from .api import build_schema, check_model
@@ -102,8 +104,9 @@ def main_command(
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [],
                             skip_errors=skip_errors, warn=warn)
         check_model(loaded)
-        schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict)
-        warnings = [f"{PROG}: warning: {line}" for line in schema.losses.lines()]
+        schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict,
+                              skip_defects=skip_defects_setting(skip_defects))
+        warnings = [f"{PROG}: warning: {line}" for line in [*schema.notes, *schema.losses.lines()]]
         for line in warnings:
             print(line, file=sys.stderr)
         if cache:
@@ -219,17 +222,23 @@ def _traceback(ctx: typer.Context) -> bool:
 
 def _schemas(path: list[Path] | None, model: list[str] | None, exclude: list[str] | None,
              include: list[str] | None, dialects: list[str], *, allow_empty: bool = False,
-             create_schemas: bool | None = None, strict: bool = False) -> tuple[Any, list[Any]]:
-    """Load the model once, then build every target's schema from it (settings from pyproject.toml)."""
+             create_schemas: bool | None = None, strict: bool = False,
+             skip_defects: bool | None = None) -> tuple[Any, list[Any]]:
+    """Load the model once, then build every target's schema from it (settings from pyproject.toml); warn
+    about the model's defects, each line once however many targets share it."""
     from .api import build_schema, check_model
-    from .config import target_options
+    from .config import skip_defects as skip_defects_setting, target_options
     from .dialects import get_adapter
     from .loading import load_model
 
     adapters = [get_adapter(d, target_options(d, create_schemas=create_schemas)) for d in dialects]
     loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn)
     check_model(loaded)
-    return loaded, [build_schema(loaded, a, allow_empty=allow_empty, strict=strict) for a in adapters]
+    skip = skip_defects_setting(skip_defects)
+    schemas = [build_schema(loaded, a, allow_empty=allow_empty, strict=strict, skip_defects=skip) for a in adapters]
+    for line in dict.fromkeys(line for schema in schemas for line in schema.notes):
+        warn(line)
+    return loaded, schemas
 
 
 CHECK_HELP = (
@@ -250,6 +259,7 @@ def check_command(
     exclude: ExcludeOpt = None,
     include: IncludeOpt = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table (terminal), json (CI) or markdown (pull requests).")] = ReportFormat.table,
+    skip_defects: SkipDefectsOpt = None,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -260,7 +270,8 @@ def check_command(
         from .parity import build_report
         from .parity_format import render
 
-        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True)
+        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True,
+                                   skip_defects=skip_defects)
         if not loaded.tables:
             raise EmptySchemaError("no tables found; nothing to compare")
         report = found["report"] = build_report(loaded, schemas)
@@ -290,6 +301,7 @@ def schema_command(
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Write an empty schema instead of failing when a target gets no table.")] = False,
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when a target cannot express something the model declares.")] = False,
+    skip_defects: SkipDefectsOpt = None,
 ) -> None:
     """One file per target, written after every target's schema was built."""
     dialects = _dialects(dialect)
@@ -298,7 +310,7 @@ def schema_command(
         from .errors import UsageError
 
         _, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=allow_empty,
-                              create_schemas=create_schemas, strict=strict)
+                              create_schemas=create_schemas, strict=strict, skip_defects=skip_defects)
         for schema in schemas:
             for line in schema.losses.lines():
                 warn(line)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, Index, Table
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Table
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import (
     CreateIndex,
@@ -48,6 +49,22 @@ class TargetOptions:
 TEXT_PARAMSTYLE = "named"
 
 
+class ReferredKey(Enum):
+    """What the columns a foreign key refers to must be for the database to create it."""
+
+    UNIQUE = "the primary key or a unique constraint or index on exactly these columns"
+    INDEXED = "the leading columns of an index"
+    ANYTHING = "anything: nothing is checked until rows are written"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why this target's database rejects a model object, and what the model's owner can change."""
+
+    problem: str
+    advice: str
+
+
 def index_key(index: Index) -> tuple[str, str]:
     """Indexes are emitted by name; unnamed ones (rare) by their expressions."""
     return (str(index.name or ""), ",".join(str(e) for e in index.expressions))
@@ -71,6 +88,16 @@ class Adapter:
     # Indexes on expressions (lower(email)); where False they are left out with a loss line.
     supports_expression_indexes: ClassVar[bool] = True
     expression_index_advice: ClassVar[str] = ""
+
+    # ---- model defects: what this database rejects (validation.py reads these) ----
+    # What the referred columns of a foreign key must be (a non-unique reference is a defect elsewhere).
+    referred_key: ClassVar[ReferredKey] = ReferredKey.UNIQUE
+    # The referred columns must come in the order of the key or index (InnoDB), not merely be its columns.
+    referred_key_in_order: ClassVar[bool] = False
+    # What happens to a foreign key this database accepts although its referred columns are not unique.
+    non_unique_reference_note: ClassVar[str] = ""
+    # Index names are unique per schema (PostgreSQL, SQLite), not per table (MySQL, SQL Server).
+    index_names_per_schema: ClassVar[bool] = True
 
     def __init__(self, options: TargetOptions | None = None) -> None:
         self.options = options or TargetOptions()
@@ -99,6 +126,13 @@ class Adapter:
 
     def adapt_table(self, table: Table, report: LossReport) -> None:
         """Change a private copy of `table` for this target (only called on copies)."""
+
+    def foreign_key_refusals(
+        self, table: Table, foreign_keys: list[tuple[ForeignKeyConstraint, list[Column]]]
+    ) -> list[tuple[ForeignKeyConstraint, Refusal]]:
+        """Foreign keys of `table` (each with the columns it refers to) that this database rejects for a
+        reason of its own; the rules every database shares are validation.py's. Default: none."""
+        return []
 
     def audit(self, tables: list[Table], report: LossReport) -> None:
         """Record what this target cannot express. Default: comments where the dialect has none."""

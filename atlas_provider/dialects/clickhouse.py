@@ -641,6 +641,8 @@ class ClickHouseAdapter(Adapter):
     role = LAKE
     supports_foreign_keys = False
     always_copy = True
+    # Data-skipping indexes live inside their table's definition.
+    index_names_per_schema = False
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)
