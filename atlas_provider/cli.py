@@ -39,6 +39,10 @@ def warn(message: str) -> None:
     print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
+def say(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"{PROG} {__version__}")
@@ -55,11 +59,12 @@ def _settings(pairs: list[str]) -> dict[str, str]:
     return settings
 
 
-PathOpt = Annotated[Optional[list[Path]], typer.Option("--path", "-p", help="Folder (or .py file) of model modules; repeatable.")]
+PathOpt = Annotated[Optional[list[str]], typer.Option("--path", "-p", help="Folder (or .py file, or dotted module name) of model modules; repeatable.")]
 ModelOpt = Annotated[Optional[list[str]], typer.Option("--model", "-m", help="pkg.module[:attr] naming a Base, registry, MetaData or Table; repeatable.")]
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files/folders (relative to the working directory) not to import; repeatable.")]
 IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Glob of skipped files/folders (tests, migrations, hidden) to import anyway; repeatable.")]
 SkipDefectsOpt = Annotated[Optional[bool], typer.Option("--skip-defects/--no-skip-defects", help="Leave out the model's objects a target's database would reject (a third-party model you cannot edit), one warning each; default: skip-defects under [tool.atlas-provider] in ./pyproject.toml.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", help="List every file and folder under --path that is not imported, and why.")]
 SettingOpt = Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="Target-wide KEY=VALUE for the dialect (e.g. ClickHouse engine=ReplacingMergeTree); repeatable.")]
 
 
@@ -78,6 +83,7 @@ def main_command(
     skip_defects: SkipDefectsOpt = None,
     cache: Annotated[bool, typer.Option("--cache", help="Answer a repeated run from the cache when provably nothing changed (arguments, interpreter, every imported file).")] = False,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Compatibility: skip model modules that fail to import, with a warning each (their tables are then missing).")] = False,
+    verbose: VerboseOpt = False,
     show_traceback: Annotated[bool, typer.Option("--traceback", help=f"Show the full stack on errors (or set {TRACEBACK_ENV}=1).")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
@@ -102,7 +108,7 @@ def main_command(
         options = target_options(dialect, create_schemas=create_schemas, cli_settings=_settings(setting or []))
         adapter = get_adapter(dialect, options)
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [],
-                            skip_errors=skip_errors, warn=warn)
+                            skip_errors=skip_errors, warn=warn, verbose=say if verbose else None)
         check_model(loaded)
         schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict,
                               skip_defects=skip_defects_setting(skip_defects))
@@ -220,10 +226,10 @@ def _traceback(ctx: typer.Context) -> bool:
     return bool((ctx.obj or {}).get("traceback"))
 
 
-def _schemas(path: list[Path] | None, model: list[str] | None, exclude: list[str] | None,
+def _schemas(path: list[str] | None, model: list[str] | None, exclude: list[str] | None,
              include: list[str] | None, dialects: list[str], *, allow_empty: bool = False,
              create_schemas: bool | None = None, strict: bool = False,
-             skip_defects: bool | None = None) -> tuple[Any, list[Any]]:
+             skip_defects: bool | None = None, verbose: bool = False) -> tuple[Any, list[Any]]:
     """Load the model once, then build every target's schema from it (settings from pyproject.toml); warn
     about the model's defects, each line once however many targets share it."""
     from .api import build_schema, check_model
@@ -232,7 +238,8 @@ def _schemas(path: list[Path] | None, model: list[str] | None, exclude: list[str
     from .loading import load_model
 
     adapters = [get_adapter(d, target_options(d, create_schemas=create_schemas)) for d in dialects]
-    loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn)
+    loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn,
+                        verbose=say if verbose else None)
     check_model(loaded)
     skip = skip_defects_setting(skip_defects)
     schemas = [build_schema(loaded, a, allow_empty=allow_empty, strict=strict, skip_defects=skip) for a in adapters]
@@ -260,6 +267,7 @@ def check_command(
     include: IncludeOpt = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table (terminal), json (CI) or markdown (pull requests).")] = ReportFormat.table,
     skip_defects: SkipDefectsOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -271,7 +279,7 @@ def check_command(
         from .parity_format import render
 
         loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True,
-                                   skip_defects=skip_defects)
+                                   skip_defects=skip_defects, verbose=verbose)
         if not loaded.tables:
             raise EmptySchemaError("no tables found; nothing to compare")
         report = found["report"] = build_report(loaded, schemas)
@@ -302,6 +310,7 @@ def schema_command(
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when a target cannot express something the model declares.")] = False,
     skip_defects: SkipDefectsOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """One file per target, written after every target's schema was built."""
     dialects = _dialects(dialect)
@@ -310,7 +319,8 @@ def schema_command(
         from .errors import UsageError
 
         _, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=allow_empty,
-                              create_schemas=create_schemas, strict=strict, skip_defects=skip_defects)
+                              create_schemas=create_schemas, strict=strict, skip_defects=skip_defects,
+                              verbose=verbose)
         for schema in schemas:
             for line in schema.losses.lines():
                 warn(line)
@@ -356,9 +366,9 @@ def init_command(
         if not path and not model:
             raise UsageError("nothing to load: give --path DIR or --model pkg.module[:attr]")
         for folder in path or []:
-            if not folder.exists():
+            if not Path(folder).exists():
                 raise UsageError("path does not exist", where=f"--path {folder}")
-        source = [*_pairs("--path", [str(p) for p in path or []]), *_pairs("--model", model or []),
+        source = [*_pairs("--path", path or []), *_pairs("--model", model or []),
                   *_pairs("--exclude", exclude or []), *_pairs("--include", include or [])]
         targets = plan_targets(source, [(d, get_adapter(d).role) for d in dialects])
         write_new(file, atlas_hcl(source, targets), force=force)
