@@ -50,8 +50,9 @@ class Tree:
         return names
 
     def describe(self) -> str:
-        listing = "\n".join(f"  {p}:\n" + "".join(f"    {line}\n" for line in s.splitlines()) for p, s in
-                            sorted({**self.files, **{f"<site-packages>/{k}": v for k, v in self.installed.items()}}.items()))
+        files = {**self.files, **{f"<site-packages>/{k}": v for k, v in self.installed.items()}}
+        listing = "\n".join(f"  {path}:\n" + "".join(f"    {line}\n" for line in source.splitlines())
+                            for path, source in sorted(files.items()))
         return f"args: {self.args}\nexpected tables: {sorted(self.tables)}\n{listing}"
 
 

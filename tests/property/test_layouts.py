@@ -46,7 +46,7 @@ ORACLE = textwrap.dedent("""
     from sqlalchemy.orm import registry
 
     def metadata_of(value):
-        if isinstance(value, (sa.MetaData)):
+        if isinstance(value, sa.MetaData):
             return value
         if isinstance(value, (sa.Table, registry)):
             return value.metadata
@@ -125,7 +125,8 @@ def _check(python: Python, tree: Tree) -> None:
         event(kind)
     with _written(tree, python) as folder:
         if not tree.clash:
-            oracle = python.run([str(python.python), "-c", ORACLE, json.dumps([tree.sys_path, tree.imports])], folder)
+            query = json.dumps([tree.sys_path, tree.imports])
+            oracle = python.run([str(python.python), "-c", ORACLE, query], folder)
             assert oracle.returncode == 0, oracle.stderr
             assert set(json.loads(oracle.stdout)) == tree.tables, "the generator's expectation is off"
         result = python.run([str(python.provider), *tree.args, "--dialect", "sqlite"], folder)

@@ -50,17 +50,21 @@ class Environment:
         return self.path / "bin" / "python"
 
     def provider(self, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-        """Run ``<env>/bin/atlas-provider *args`` as Atlas would: its own process, no stdin, outputs apart."""
-        return _run([str(self.path / "bin" / "atlas-provider"), *args], cwd=cwd)
+        """Run ``<env>/bin/atlas-provider *args`` as Atlas would: its own process, no stdin, outputs apart.
+
+        Without PYTHONDONTWRITEBYTECODE, as in a user's shell: the first run caches the projects' bytecode in
+        the environment, so the later runs do not compile mlflow and zenml again.
+        """
+        return _run([str(self.path / "bin" / "atlas-provider"), *args], cwd=cwd, drop=("PYTHONDONTWRITEBYTECODE",))
 
     def inside(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run ``python -m tests.realprojects.inside *args`` with the environment's Python, from the checkout."""
         return _run([str(self.python), "-m", "tests.realprojects.inside", *args], cwd=ROOT)
 
 
-def _run(argv: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(argv: Sequence[str], cwd: Path, drop: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     # Whatever this process was given on PYTHONPATH (the checkout, say) would shadow the installed copies.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", *drop)}
     return subprocess.run(
         argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8",
         timeout=600, check=False,
@@ -84,7 +88,8 @@ def provider_digest() -> str:
     digest = hashlib.sha256()
     for name in PROVIDER_SOURCES:
         path = ROOT / name
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+        files = [path] if path.is_file() else sorted(
+            p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         for file in files:
             digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -114,7 +119,7 @@ def _locked(lock: Path) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{lock} is still held by another test run after {LOCK_TIMEOUT} s") from None
+                    raise RuntimeError(f"{lock} is still held by another run after {LOCK_TIMEOUT} s") from None
                 time.sleep(2)
         try:
             yield

@@ -3,11 +3,11 @@ the tables the project's own MetaData objects hold.
 
     python -m tests.realprojects.inside PROJECT BACKEND URL [--left-out TABLE.NAME ...]
 
-Imports the project the way its own code does, checks that the project still has what it stands for in the
-tier (several MetaData, proxies among the globals), reflects the database with tests/support and compares it
-as the other live tests do. What --left-out names (what --skip-defects left out: a foreign key by
-"table.column", an index by "table.index_name") is removed from copies of the project's tables first. Exit 0 prints a JSON summary on stdout; a difference exits 1 with
-the comparison's message.
+Imports the project the way its own code does, checks that the proxies it stands for are still among its
+globals, reflects the database with tests/support and compares it as the other live tests do. What
+--left-out names (what --skip-defects left out: a foreign key by "table.column", an index by
+"table.index_name") is removed from copies of the project's tables first. Exit 0 prints a JSON summary
+(table and MetaData counts) on stdout; a difference exits 1 with the comparison's message.
 """
 
 from __future__ import annotations
