@@ -9,7 +9,7 @@ loading, so a command that serves several targets (check, schema --out-dir) impo
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ class Schema:
     losses: LossReport
     selection: Selection
     tables: list[Table]  # as the target gets them, in execution order
+    statements: list[str] = field(default_factory=list)  # the text's statements, in order, without terminators
 
     @property
     def dialect(self) -> str:
@@ -93,7 +94,8 @@ def build_schema(
         if origin is not None:
             origins[adapted.fullname] = origin
     ordered = [table for table, _ in order.tables]
-    return Schema(adapter, to_text(statements, position_lines(ordered, origins)), report, selection, ordered)
+    return Schema(adapter, to_text(statements, position_lines(ordered, origins)), report, selection, ordered,
+                  [s.sql for s in statements])
 
 
 def _can_alter(adapter: Adapter) -> bool:

@@ -1,0 +1,168 @@
+"""One verify run: load both schemas, fill the app database, move the rows into the lake, compare.
+
+    build_schema (app, lake) -> scratch databases -> rows.plan_table -> insert -> transport.send
+        -> transport.apply_cdc -> read both -> compare.compare_rows -> report.VerifyReport
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+
+from ..api import Schema, build_schema
+from ..dialects import Adapter, get_adapter
+from ..errors import ProviderError, UsageError
+from ..loading import Model
+from ..typefacts import target_facts
+from .appdb import AppDatabase, app_database
+from .compare import compare_rows
+from .lake import Lake, LakeError, scratch_lake
+from .report import VerifyReport
+from .rows import ColumnPlan, TablePlan, column_plan, insertion_order, plan_table
+from .transport import INITIAL, Route, apply_cdc, read_app, read_lake, route, send
+
+LAKE_DIALECT = "clickhouse"
+
+
+class VerifyError(ProviderError):
+    """The app database refused the generated rows, or a statement failed."""
+
+
+def split_targets(dialects: Sequence[str]) -> tuple[str, str]:
+    """(app dialect, lake dialect) from the --dialect values: exactly one of each."""
+    lake = [d for d in dialects if d == LAKE_DIALECT]
+    app = [d for d in dialects if d != LAKE_DIALECT]
+    if len(lake) != 1 or len(app) != 1:
+        raise UsageError("give one application dialect and clickhouse, e.g. --dialect postgresql --dialect "
+                         "clickhouse", where="--dialect")
+    return app[0], lake[0]
+
+
+def verify(model: Model, dialects: Sequence[str], *, app_url: str | None = None, seed: int = 0,
+           progress: Callable[[str], None] = lambda line: None) -> VerifyReport:
+    """Move edge-case rows of every table both targets have from the app database into the lake and
+    report the columns whose values change. Raises ProviderError subclasses; never prints."""
+    app_name, lake_name = split_targets(dialects)
+    app_adapter, lake_adapter = get_adapter(app_name), get_adapter(lake_name)
+    app_schema, lake_schema = build_schema(model, app_adapter), build_schema(model, lake_adapter)
+    database = app_database(app_adapter.name, app_url)
+    plans = _plans(app_schema, seed)
+    shared = _shared_tables(app_schema, lake_schema)
+    with scratch_lake() as lake, database.scratch() as engine:
+        report = VerifyReport(app_adapter.name, f"clickhouse {lake.version()}")
+        for statement in lake_schema.statements:
+            lake.query(statement, where="lake DDL")
+        with engine.connect() as connection:
+            for statement in app_schema.statements:
+                connection.exec_driver_sql(statement)
+            connection.commit()
+            for plan in plans:
+                _insert(connection, plan)
+            for plan in plans:
+                lake_table = shared.get(plan.table.fullname)
+                if lake_table is not None:
+                    _verify_table(route(plan, lake_table, lake), database, connection, lake, report, progress)
+    return report
+
+
+def _plans(schema: Schema, seed: int) -> list[TablePlan]:
+    adapter = schema.adapter
+    plans: dict[str, TablePlan] = {}
+    for table in insertion_order(schema.tables):
+        columns = {c.name: column_plan(c, _app_facts(adapter, c), adapter.dialect) for c in table.columns}
+        nullable = {c.name: bool(c.nullable) for c in table.columns}
+        plans[table.fullname] = plan_table(table, columns, nullable, seed, plans)
+    return list(plans.values())
+
+
+def _app_facts(adapter: Adapter, column: Any) -> Any:
+    return target_facts(adapter.name, adapter.column_type(column), column.type, adapter.dialect).facts
+
+
+def _shared_tables(app: Schema, lake: Schema) -> dict[str, str]:
+    """App table fullname -> lake table fullname, for the tables both targets have (SQLite has no schemas:
+    a unique bare name matches)."""
+    by_fullname = {t.fullname for t in lake.tables}
+    by_name: dict[str, list[str]] = {}
+    for table in lake.tables:
+        by_name.setdefault(table.name, []).append(table.fullname)
+    found = {}
+    for table in app.tables:
+        if table.fullname in by_fullname:
+            found[table.fullname] = table.fullname
+        elif len(by_name.get(table.name, [])) == 1:
+            found[table.fullname] = by_name[table.name][0]
+    return found
+
+
+def _bindable(plan: TablePlan, row: dict[str, Any]) -> dict[str, Any]:
+    """A row SQLAlchemy binds as meant: a JSON column's None is SQL NULL, not the JSON document null."""
+    return {name: sa.null() if value is None and plan.columns[name].family == "json" else value
+            for name, value in row.items()}
+
+
+def _tame(plan: TablePlan, row: dict[str, Any]) -> dict[str, Any]:
+    """The row with positive numbers outside keys (a negative one becomes the column's largest case, zero
+    becomes 1): what CHECK constraints usually ask."""
+    fixed = set(plan.table.primary_key.columns.keys()) | {fk.parent.name for fk in plan.table.foreign_keys}
+    tamed = dict(row)
+    for name, value in row.items():
+        if name not in fixed and plan.columns[name].family in ("integer", "decimal", "float") and value is not None:
+            tamed[name] = max(plan.columns[name].cases) if value < 0 else value or type(value)(1)
+    return tamed
+
+
+def _insert(connection: Connection, plan: TablePlan) -> None:
+    """Insert the planned rows; a row a CHECK constraint refuses is retried tamed (see `_tame`)."""
+    for index, row in enumerate(plan.rows):
+        for attempt in (row, _tame(plan, row)):
+            savepoint = connection.begin_nested()
+            try:
+                with warnings.catch_warnings():  # SQLite stores Decimals as floats, and says so
+                    warnings.simplefilter("ignore", sa.exc.SAWarning)
+                    connection.execute(plan.table.insert().values(_bindable(plan, attempt)))
+            except sa.exc.DBAPIError as error:
+                savepoint.rollback()
+                if attempt is not row:
+                    raise VerifyError(f"the app database refused generated row {index + 1}: "
+                                      f"{str(error.orig).strip().splitlines()[0]}", where=plan.table.fullname) from None
+                continue
+            savepoint.commit()
+            plan.rows[index] = attempt
+            break
+    connection.commit()
+
+
+def _verify_table(found: Route, database: AppDatabase, connection: Connection, lake: Lake,
+                  report: VerifyReport, progress: Callable[[str], None]) -> None:
+    table = found.table
+    try:
+        send(found, database, connection, lake, version=INITIAL)
+        cdc = apply_cdc(found, database, connection, lake)
+        app_rows, lake_rows = read_app(found, database, connection), read_lake(found, lake)
+    except sa.exc.DBAPIError as error:
+        raise VerifyError(str(error.orig).strip().splitlines()[0], where=table.fullname) from None
+    except LakeError as error:
+        raise VerifyError(error.message, where=table.fullname) from None
+    keys = [c.name for c in table.primary_key.columns if c.name in found.columns]
+    columns = {name: found.plan.columns[name] for name in found.columns}
+    if not keys:
+        report.notes.append(f"{table.fullname}: not compared (no primary key column in the lake)")
+        return
+    rows, drift = compare_rows(found.lake_name, columns, keys, app_rows, lake_rows, lake.columns(found.lake_name))
+    report.tables[found.lake_name] = len(app_rows)
+    report.columns += len(columns)
+    report.drift += drift
+    if rows.missing or rows.extra or rows.duplicated:
+        report.rows.append(rows)
+    skipped = [f"{p.name} ({p.note})" for p in found.plan.columns.values() if p.note]
+    if skipped:
+        report.notes.append(f"{table.fullname}: not generated: {', '.join(skipped)}")
+    state = "ok" if not drift and rows not in report.rows else f"{len(drift)} columns change"
+    progress(f"{found.lake_name}: {len(app_rows)} rows, {len(columns)} columns"
+             f"{', CDC ' + ' + '.join(cdc) if cdc else ''}: {state}")

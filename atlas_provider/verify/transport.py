@@ -1,0 +1,149 @@
+"""Moving rows from the application database into the lake, as ClickHouse itself reads them.
+
+ClickHouse reads the app database through its table function (`postgresql(...)`, `mysql(...)`,
+`sqlite(...)`) in a UTC session: `INSERT INTO lake_table (columns) SELECT ... FROM postgresql(...)`. It reads
+a view verify creates over each table, which writes out as text the values the reader would otherwise narrow
+(see `appdb`), so that only the lake's own types can change a value.
+
+CDC tables (a `ReplacingMergeTree(version[, is_deleted])` lake table) get what a CDC pipeline sends: the
+initial rows with version 1, then one row updated in the app and sent again with version 2, and the last row
+deleted in the app and sent as a tombstone (key, version 3, is_deleted = 1). Reading back with `FINAL` must
+then give exactly the app's rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+
+from .appdb import AppDatabase
+from .lake import Lake, quote, relation
+from .rows import TablePlan
+
+REPLACING = "ReplacingMergeTree"
+INITIAL, UPDATED, DELETED = 1, 2, 3  # CDC versions of the three writes
+
+
+@dataclass
+class Route:
+    """One table fed from the app: its app copy, its lake name, the columns both have, its CDC columns."""
+
+    plan: TablePlan
+    lake_name: str
+    columns: list[str]
+    engine: str
+    version: str | None = None
+    is_deleted: str | None = None
+    views: int = 0
+
+    @property
+    def table(self) -> Table:
+        return self.plan.table
+
+    @property
+    def merging(self) -> bool:
+        """The engine merges rows of the same key, so the lake's meaning is what `FINAL` reads."""
+        return self.engine.endswith("MergeTree") and self.engine.removeprefix("Replicated") != "MergeTree"
+
+
+def route(plan: TablePlan, lake_name: str, lake: Lake) -> Route:
+    """The route of `plan`'s table into the loaded lake table `lake_name`."""
+    engine, args = lake.engine(lake_name)
+    lake_columns = lake.columns(lake_name)
+    moved = [name for name, column in plan.columns.items() if column.cases and name in lake_columns]
+    found = Route(plan, lake_name, moved, engine)
+    if engine.removeprefix("Replicated") == REPLACING and args:
+        found.version = args[0] if args[0] in lake_columns else None
+        found.is_deleted = args[1] if len(args) > 1 and args[1] in lake_columns else None
+    return found
+
+
+def _view(route: Route, app: AppDatabase, connection: Connection, where: dict[str, Any] | None) -> tuple[str, str | None]:
+    """Create a view over the table (optionally one row) that writes values as the reader needs them."""
+    table = route.table
+    families = {name: route.plan.columns[name].family for name in route.columns}
+    select = sa.select(*[app.text_value(families[n], table.c[n]).label(n) for n in route.columns])
+    if where:
+        select = select.where(*[table.c[k] == v for k, v in where.items()])
+    route.views += 1
+    name = f"atlas_verify_{table.name}_{route.views}"[:60]
+    preparer = connection.dialect.identifier_preparer
+    qualified = preparer.quote(name) if table.schema is None else f"{preparer.quote_schema(table.schema)}.{preparer.quote(name)}"
+    body = select.compile(connection, compile_kwargs={"literal_binds": True})
+    connection.exec_driver_sql(f"CREATE VIEW {qualified} AS {body}")
+    return name, table.schema
+
+
+def send(route: Route, app: AppDatabase, connection: Connection, lake: Lake, *,
+         where: dict[str, Any] | None = None, version: int | None = None, key_only: bool = False) -> None:
+    """INSERT INTO the lake table SELECT FROM the app's view (all rows, or the row `where` names)."""
+    name, schema = _view(route, app, connection, where)
+    connection.commit()
+    keys = [c.name for c in route.table.primary_key.columns if c.name in route.columns]
+    columns = keys if key_only else route.columns
+    targets = [quote(c) for c in columns]
+    values = [_lake_value(route, c) for c in columns]
+    if route.version is not None and version is not None and route.version not in columns:
+        targets.append(quote(route.version))
+        values.append(str(version))
+    if key_only and route.is_deleted is not None:
+        targets.append(quote(route.is_deleted))
+        values.append("1")
+    lake.query(f"INSERT INTO {relation(route.lake_name)} ({', '.join(targets)}) SELECT {', '.join(values)} "
+               f"FROM {app.reader(name, schema)}", where=route.lake_name)
+
+
+def _lake_value(route: Route, column: str) -> str:
+    # bytes travel as hex (appdb), the lake stores them as they were
+    return f"unhex({quote(column)})" if route.plan.columns[column].family == "binary" else quote(column)
+
+
+def key_of(route: Route, row: dict[str, Any]) -> dict[str, Any]:
+    return {c.name: row[c.name] for c in route.table.primary_key.columns}
+
+
+def apply_cdc(route: Route, app: AppDatabase, connection: Connection, lake: Lake) -> list[str]:
+    """The CDC update and delete of one table, in the app and in the lake. Returns what was done."""
+    rows = route.plan.rows
+    if route.version is None or len(rows) < 3 or not route.table.primary_key.columns:
+        return []
+    done = []
+    keys = {c.name for c in route.table.primary_key.columns}
+    unique = {c.name for c in route.table.columns if c.unique} | {c.name for fk in route.table.foreign_keys for c in [fk.parent]}
+    changed = {n: rows[1][n] for n in route.columns if n not in keys and n not in unique and n in rows[1]}
+    if route.version in route.columns:  # a model column is the version: the update must raise it
+        changed[route.version] = max(c for c in route.plan.columns[route.version].cases if c is not None)
+    if changed:
+        target = key_of(route, rows[0])
+        connection.execute(route.table.update().where(*[route.table.c[k] == v for k, v in target.items()]).values(changed))
+        rows[0].update(changed)
+        send(route, app, connection, lake, where=target, version=UPDATED)
+        done.append("update")
+    if route.is_deleted is not None:
+        target = key_of(route, rows[-1])
+        send(route, app, connection, lake, where=target, version=DELETED, key_only=True)
+        connection.execute(route.table.delete().where(*[route.table.c[k] == v for k, v in target.items()]))
+        connection.commit()
+        rows.pop()
+        done.append("delete")
+    return done
+
+
+def read_lake(route: Route, lake: Lake) -> list[dict[str, Any]]:
+    """The lake's rows of the moved columns (binary as hex), with FINAL where the engine merges."""
+    items = [f"hex({quote(c)}) AS {quote(c)}" if route.plan.columns[c].family == "binary" else quote(c)
+             for c in route.columns]
+    final = " FINAL" if route.merging else ""
+    return lake.query(f"SELECT {', '.join(items)} FROM {relation(route.lake_name)}{final}", where=route.lake_name)
+
+
+def read_app(route: Route, app: AppDatabase, connection: Connection) -> list[dict[str, Any]]:
+    """The app's rows as SQLAlchemy reads them; JSON and enums as their stored text."""
+    table = route.table
+    items = [app.text_value("json", table.c[n]).label(n) if route.plan.columns[n].family in ("json", "enum")
+             else table.c[n] for n in route.columns]
+    return [dict(row._mapping) for row in connection.execute(sa.select(*items))]
