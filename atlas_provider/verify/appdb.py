@@ -41,6 +41,10 @@ class AppDatabase:
 
     dialect = ""
     table_function = ""
+    #: significant digits a DECIMAL column really keeps (None: what its type says)
+    decimal_digits: int | None = None
+    #: run on the scratch connection before anything else
+    session_sql: tuple[str, ...] = ()
     #: family -> how the relation ClickHouse reads writes the value: its text where the reader would narrow it
     text_values: dict[str, TextValue] = {}
 
@@ -138,15 +142,19 @@ def _char(column: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 class MySQLDatabase(AppDatabase):
-    """ClickHouse's mysql() reader; dates, decimals and times are moved as text, binary strings as hex.
+    """ClickHouse's mysql() reader; dates, decimals, floats and times are moved as text, binary strings as hex.
     https://clickhouse.com/docs/en/sql-reference/table-functions/mysql"""
 
     dialect = "mysql"
     table_function = "mysql"
+    # an explicit 0 in an AUTO_INCREMENT key is a value, not "the next one"
+    # (https://dev.mysql.com/doc/refman/8.0/en/sql-mode.html#sqlmode_no_auto_value_on_zero)
+    session_sql = ("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')",)
     default_port = 3306
     example_url = "mysql+pymysql://root@127.0.0.1:3306/"
     text_values = {
         "decimal": _char, "date": _char, "time": _char, "enum": _char, "json": _char, "interval": _char,
+        "float": _char,  # mysql() reads a DOUBLE with 16 significant digits; CAST AS CHAR keeps 17
         "datetime": lambda c: sa.func.date_format(c, "%Y-%m-%d %H:%i:%s.%f"),
         "binary": lambda c: sa.func.hex(c),
     }
@@ -161,15 +169,16 @@ class MySQLDatabase(AppDatabase):
 
 class SQLiteDatabase(AppDatabase):
     """A temporary file; ClickHouse's sqlite() reader. SQLAlchemy stores dates, times and decimals as text
-    or REAL; everything but integers and floats is moved as text, blobs as hex.
+    or REAL (so decimals are generated with 15 digits); text affinities are moved as text, blobs as hex.
     https://clickhouse.com/docs/en/sql-reference/table-functions/sqlite"""
 
     dialect = "sqlite"
     table_function = "sqlite"
+    decimal_digits = 15  # NUMERIC affinity stores a REAL (https://www.sqlite.org/datatype3.html)
     text_values = {
-        family: _text for family in ("decimal", "date", "time", "datetime", "interval", "uuid", "json",
-                                     "enum", "string", "boolean")
-    } | {"binary": lambda c: sa.func.hex(c)}
+        family: _text for family in ("date", "time", "datetime", "interval", "uuid", "json", "enum", "string")
+    } | {"binary": lambda c: sa.case((c.is_(None), None), else_=sa.func.hex(c))}  # hex(NULL) is ''
+
 
     @contextmanager
     def scratch(self) -> Iterator[Engine]:

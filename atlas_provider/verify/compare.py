@@ -148,7 +148,7 @@ def reader(plan: ColumnPlan) -> Callable[[Any], Any]:
     if plan.family == "array" and plan.element is not None:
         element = _scalar_reader(plan.element.family, plan.element.precision)
         return lambda value: None if value is None else [None if v is None else element(v) for v in value]
-    scalar = _scalar_reader(plan.family, plan.facts.precision)
+    scalar = _scalar_reader(plan.compare_as or plan.family, plan.facts.precision if not plan.compare_as else None)
     return lambda value: None if value is None else scalar(value)
 
 
@@ -187,6 +187,7 @@ class TableDrift:
     missing: list[Any] = field(default_factory=list)
     extra: list[Any] = field(default_factory=list)
     duplicated: list[Any] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # key -> why ClickHouse refused the row
 
 
 def compare_rows(table: str, columns: dict[str, ColumnPlan], keys: list[str], app_rows: list[dict[str, Any]],

@@ -50,10 +50,15 @@ class Lake:
 
     def __init__(self, path: str) -> None:
         try:
-            from chdb import session
+            import chdb
         except ImportError:
             raise UsageError(INSTALL_HINT) from None
-        self.session = session.Session(path)
+        try:  # chDB 1.x and 2.x: a Session over the folder; later versions: a connection to it
+            from chdb.session import Session
+        except ImportError:
+            self.session = chdb.connect(path)
+        else:
+            self.session = Session(path)
         self.query(f"CREATE DATABASE {DEV_DATABASE}", use_dev=False)
 
     def query(self, sql: str, *, use_dev: bool = True, where: str | None = None) -> list[dict[str, Any]]:
@@ -87,6 +92,11 @@ class Lake:
         data = result.bytes() if hasattr(result, "bytes") else str(result).encode()
         return data.decode("utf-8"), errors
 
+    def close(self) -> None:
+        close = getattr(self.session, "close", None)
+        if close is not None:
+            close()
+
     def version(self) -> str:
         return str(self.query("SELECT version() AS v", use_dev=False)[0]["v"])
 
@@ -114,7 +124,11 @@ class Lake:
 def scratch_lake() -> Iterator[Lake]:
     """A new lake in a temporary folder, removed afterwards."""
     folder = tempfile.mkdtemp(prefix="atlas_verify_lake_")
+    lake: Lake | None = None
     try:
-        yield Lake(folder)
+        lake = Lake(folder)
+        yield lake
     finally:
+        if lake is not None:
+            lake.close()
         shutil.rmtree(folder, ignore_errors=True)

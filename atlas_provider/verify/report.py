@@ -61,7 +61,11 @@ def render(report: VerifyReport, output_format: str) -> str:
         lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *body]]
         lines.append("")
     for found in report.rows:
-        lines.append(f"{found.table}: rows differ after FINAL: {_rows_text(found)}")
+        if found.refused:
+            key, why = next(iter(found.refused.items()))
+            lines.append(f"{found.table}: the lake refused {len(found.refused)} rows, e.g. {key}: {why}")
+        if len(found.missing) > len(found.refused) or found.extra or found.duplicated:
+            lines.append(f"{found.table}: rows differ after FINAL: {_rows_text(found)}")
     lines += [f"note: {note}" for note in report.notes]
     lines.append(report.summary())
     return "\n".join(lines) + "\n"
@@ -78,6 +82,6 @@ def as_json(report: VerifyReport) -> dict[str, Any]:
                    "compared": d.compared, "app_value": repr(d.before), "lake_value": repr(d.after)}
                   for d in report.drift],
         "rows": [{"table": r.table, "missing": len(r.missing), "extra": len(r.extra),
-                  "duplicated": len(r.duplicated)} for r in report.rows],
+                  "duplicated": len(r.duplicated), "refused": r.refused} for r in report.rows],
         "notes": report.notes,
     }

@@ -76,8 +76,9 @@ def _decimals(facts: Facts) -> list[Decimal]:
         tiny = Decimal("0." + "0" * 39 + "1")
         return [Decimal(0), Decimal("1.50"), big, -big, tiny, Decimal("12345.6789")]
     scale = facts.scale or 0
-    largest = Decimal(10) ** (facts.precision - scale) - Decimal(10) ** -scale
-    cases = [Decimal(0), largest, -largest, Decimal(10) ** -scale]
+    # written out, not computed: Decimal arithmetic rounds to 28 digits
+    largest = Decimal("9" * (facts.precision - scale) + ("." + "9" * scale if scale else "") or "0")
+    cases = [Decimal(0), largest, -largest, Decimal(f"1E-{scale}")]
     if scale:
         cases.append(Decimal("1.50").quantize(Decimal(10) ** -scale) if scale >= 2 else Decimal("1.5"))
     return cases
@@ -152,6 +153,7 @@ class ColumnPlan:
     element: Facts | None = None  # the element type of an array
     cases: tuple[Any, ...] = ()
     note: str = ""  # why the column is not generated (a type without cases, a computed column)
+    compare_as: str = ""  # the family the app really stores (SQLite keeps a DECIMAL as a REAL: "float")
 
 
 @dataclass
@@ -190,13 +192,28 @@ def column_plan(column: Column[Any], app_facts: Facts, dialect: sa.engine.Dialec
         return ColumnPlan(column.name, family, app_facts, element, tuple(values))
     model = model_facts(type_)
     family = "enum" if model.values else model.family  # a non-native Enum is a string of known labels
-    # The app's capacity where it speaks of the same family (MySQL stores a Uuid as CHAR(32): still UUIDs).
-    facts = app_facts if app_facts.family == family else replace(model, timezone=model.timezone and app_facts.timezone)
-    if family == "datetime" and app_facts.family == "datetime":
-        facts = replace(facts, timezone=app_facts.timezone)
+    facts = _capacity(model, app_facts)
     if family not in CASES:
         return ColumnPlan(column.name, family, facts, note=f"no edge cases for {model.name or family}")
     return ColumnPlan(column.name, family, facts, None, tuple(CASES[family](facts)))
+
+
+def _narrower(model: int | None, app: int | None) -> int | None:
+    return app if model is None else model if app is None else min(model, app)
+
+
+def _capacity(model: Facts, app: Facts) -> Facts:
+    """What the application puts in a column: the model's type, cut to what the app's column holds where
+    that is less (SQLite keeps 64 bits in a SMALLINT; MySQL stores an aware DateTime naive). Another family
+    in the app (a Uuid as CHAR(32)) changes nothing: the values are still the model's."""
+    if app.family != model.family:
+        return replace(model, timezone=False) if model.family == "datetime" else model
+    precision = _narrower(model.precision, app.precision)
+    if model.family == "decimal" and model.precision is not None and app.precision is None:
+        precision = model.precision
+    return replace(model, timezone=model.timezone and app.timezone, precision=precision,
+                   scale=_narrower(model.scale, app.scale) if model.family == "decimal" else model.scale,
+                   width=_narrower(model.width, app.width))
 
 
 def _distinct(plan: ColumnPlan, count: int) -> list[Any]:

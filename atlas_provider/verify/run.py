@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,13 +19,13 @@ from ..api import Schema, build_schema
 from ..dialects import Adapter, get_adapter
 from ..errors import ProviderError, UsageError
 from ..loading import Model
-from ..typefacts import target_facts
+from ..typefacts import Facts, target_facts
 from .appdb import AppDatabase, app_database
 from .compare import compare_rows
 from .lake import Lake, LakeError, scratch_lake
 from .report import VerifyReport
 from .rows import ColumnPlan, TablePlan, column_plan, insertion_order, plan_table
-from .transport import INITIAL, Route, apply_cdc, read_app, read_lake, route, send
+from .transport import Route, apply_cdc, read_app, read_lake, route, send_all
 
 LAKE_DIALECT = "clickhouse"
 
@@ -51,14 +52,14 @@ def verify(model: Model, dialects: Sequence[str], *, app_url: str | None = None,
     app_adapter, lake_adapter = get_adapter(app_name), get_adapter(lake_name)
     app_schema, lake_schema = build_schema(model, app_adapter), build_schema(model, lake_adapter)
     database = app_database(app_adapter.name, app_url)
-    plans = _plans(app_schema, seed)
+    plans = _plans(app_schema, database, seed)
     shared = _shared_tables(app_schema, lake_schema)
     with scratch_lake() as lake, database.scratch() as engine:
         report = VerifyReport(app_adapter.name, f"clickhouse {lake.version()}")
         for statement in lake_schema.statements:
             lake.query(statement, where="lake DDL")
         with engine.connect() as connection:
-            for statement in app_schema.statements:
+            for statement in [*database.session_sql, *app_schema.statements]:
                 connection.exec_driver_sql(statement)
             connection.commit()
             for plan in plans:
@@ -70,18 +71,27 @@ def verify(model: Model, dialects: Sequence[str], *, app_url: str | None = None,
     return report
 
 
-def _plans(schema: Schema, seed: int) -> list[TablePlan]:
+def _plans(schema: Schema, database: AppDatabase, seed: int) -> list[TablePlan]:
     adapter = schema.adapter
     plans: dict[str, TablePlan] = {}
     for table in insertion_order(schema.tables):
-        columns = {c.name: column_plan(c, _app_facts(adapter, c), adapter.dialect) for c in table.columns}
+        columns = {c.name: column_plan(c, _app_facts(adapter, database, c), adapter.dialect) for c in table.columns}
+        if database.decimal_digits is not None:  # the app keeps these as floats: compare them so
+            columns = {name: replace(plan, compare_as="float") if plan.family == "decimal" else plan
+                       for name, plan in columns.items()}
         nullable = {c.name: bool(c.nullable) for c in table.columns}
         plans[table.fullname] = plan_table(table, columns, nullable, seed, plans)
     return list(plans.values())
 
 
-def _app_facts(adapter: Adapter, column: Any) -> Any:
-    return target_facts(adapter.name, adapter.column_type(column), column.type, adapter.dialect).facts
+def _app_facts(adapter: Adapter, database: AppDatabase, column: Any) -> Facts:
+    """What the app's column holds: its DDL type's facts, and the database's own limits."""
+    facts = target_facts(adapter.name, adapter.column_type(column), column.type, adapter.dialect).facts
+    digits = database.decimal_digits
+    if facts.family == "decimal" and digits is not None:
+        precision = min(facts.precision or digits, digits)
+        facts = replace(facts, precision=precision, scale=min(facts.scale or 0, precision // 2))
+    return facts
 
 
 def _shared_tables(app: Schema, lake: Schema) -> dict[str, str]:
@@ -142,8 +152,8 @@ def _verify_table(found: Route, database: AppDatabase, connection: Connection, l
                   report: VerifyReport, progress: Callable[[str], None]) -> None:
     table = found.table
     try:
-        send(found, database, connection, lake, version=INITIAL)
-        cdc = apply_cdc(found, database, connection, lake)
+        refused = send_all(found, database, connection, lake)
+        cdc = apply_cdc(found, database, connection, lake) if not refused else []
         app_rows, lake_rows = read_app(found, database, connection), read_lake(found, lake)
     except sa.exc.DBAPIError as error:
         raise VerifyError(str(error.orig).strip().splitlines()[0], where=table.fullname) from None
@@ -158,11 +168,13 @@ def _verify_table(found: Route, database: AppDatabase, connection: Connection, l
     report.tables[found.lake_name] = len(app_rows)
     report.columns += len(columns)
     report.drift += drift
+    rows.refused = refused
     if rows.missing or rows.extra or rows.duplicated:
         report.rows.append(rows)
     skipped = [f"{p.name} ({p.note})" for p in found.plan.columns.values() if p.note]
     if skipped:
         report.notes.append(f"{table.fullname}: not generated: {', '.join(skipped)}")
-    state = "ok" if not drift and rows not in report.rows else f"{len(drift)} columns change"
+    state = "ok" if not drift and rows not in report.rows else \
+        f"{len(drift)} columns change" + (f", {len(refused)} rows refused" if refused else "")
     progress(f"{found.lake_name}: {len(app_rows)} rows, {len(columns)} columns"
              f"{', CDC ' + ' + '.join(cdc) if cdc else ''}: {state}")

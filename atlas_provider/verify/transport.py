@@ -21,7 +21,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 from .appdb import AppDatabase
-from .lake import Lake, quote, relation
+from .lake import Lake, LakeError, quote, relation
 from .rows import TablePlan
 
 REPLACING = "ReplacingMergeTree"
@@ -95,6 +95,24 @@ def send(route: Route, app: AppDatabase, connection: Connection, lake: Lake, *,
         values.append("1")
     lake.query(f"INSERT INTO {relation(route.lake_name)} ({', '.join(targets)}) SELECT {', '.join(values)} "
                f"FROM {app.reader(name, schema)}", where=route.lake_name)
+
+
+def send_all(route: Route, app: AppDatabase, connection: Connection, lake: Lake) -> dict[str, str]:
+    """The initial load of every row. When ClickHouse refuses the batch (one bad value fails all of it),
+    each row is sent on its own; returns ClickHouse's error per refused row (by its key)."""
+    try:
+        send(route, app, connection, lake, version=INITIAL)
+        return {}
+    except LakeError:
+        pass
+    refused = {}
+    for row in route.plan.rows:
+        key = key_of(route, row)
+        try:
+            send(route, app, connection, lake, where=key, version=INITIAL)
+        except LakeError as error:
+            refused[", ".join(f"{k}={v!r}" for k, v in key.items())] = error.message.split(": ", 1)[-1]
+    return refused
 
 
 def _lake_value(route: Route, column: str) -> str:
