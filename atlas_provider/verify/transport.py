@@ -74,6 +74,8 @@ def _view(route: Route, app: AppDatabase, connection: Connection, where: dict[st
     preparer = connection.dialect.identifier_preparer
     qualified = preparer.quote(name) if table.schema is None else f"{preparer.quote_schema(table.schema)}.{preparer.quote(name)}"
     body = select.compile(connection, compile_kwargs={"literal_binds": True})
+    # exec_driver_sql hands the DBAPI an empty parameter list, so a format-paramstyle driver (pymysql)
+    # turns the compiler's doubled %% back into % (MySQL's date_format patterns)
     connection.exec_driver_sql(f"CREATE VIEW {qualified} AS {body}")
     return name, table.schema
 
