@@ -43,6 +43,9 @@ class AppDatabase:
     table_function = ""
     #: significant digits a DECIMAL column really keeps (None: what its type says)
     decimal_digits: int | None = None
+    #: a JSON document that is a bare number survives (SQLite's JSON columns have NUMERIC affinity and turn
+    #: it into a REAL: the app changes it before the lake sees it)
+    json_numbers = True
     #: run on the scratch connection before anything else
     session_sql: tuple[str, ...] = ()
     #: family -> how the relation ClickHouse reads writes the value: its text where the reader would narrow it
@@ -55,6 +58,11 @@ class AppDatabase:
     def text_value(self, family: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
         convert = self.text_values.get(family)
         return convert(column) if convert else column
+
+    def stored_value(self, family: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """How verify reads the app's own value: JSON and enums as the text stored, not as SQLAlchemy
+        decodes them (a JSON 2.50 is not a Python float 2.5 yet, an enum label is not a member)."""
+        return self.text_value("json", column) if family in ("json", "enum") else column
 
     @contextmanager
     def scratch(self) -> Iterator[Engine]:
@@ -169,12 +177,14 @@ class MySQLDatabase(AppDatabase):
 
 class SQLiteDatabase(AppDatabase):
     """A temporary file; ClickHouse's sqlite() reader. SQLAlchemy stores dates, times and decimals as text
-    or REAL (so decimals are generated with 15 digits); text affinities are moved as text, blobs as hex.
+    or REAL (so decimals are generated with 15 digits, and no JSON document is a bare number); text
+    affinities are moved as text, blobs as hex.
     https://clickhouse.com/docs/en/sql-reference/table-functions/sqlite"""
 
     dialect = "sqlite"
     table_function = "sqlite"
     decimal_digits = 15  # NUMERIC affinity stores a REAL (https://www.sqlite.org/datatype3.html)
+    json_numbers = False
     text_values = {
         family: _text for family in ("date", "time", "datetime", "interval", "uuid", "json", "enum", "string")
     } | {"binary": lambda c: sa.case((c.is_(None), None), else_=sa.func.hex(c))}  # hex(NULL) is ''

@@ -94,24 +94,15 @@ def _uuid(value: Any) -> uuid.UUID:
 
 
 def _json(value: Any) -> Any:
-    """JSON text as a document, numbers exact (big integers and decimals keep every digit)."""
+    """JSON text as a document. Integers keep every digit; numbers with a fraction or an exponent are
+    doubles (as JSON readers take them), so `2.50` and `2.5`, or a double's 15- and 17-digit texts, agree."""
     text = value.decode() if isinstance(value, bytes) else value
-    if not isinstance(text, str):
-        return _exact_json(text)
+    if not isinstance(text, str):  # SQLite hands back a number document as the number
+        return text
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text)
     except ValueError:
         raise Unreadable(value) from None
-
-
-def _exact_json(value: Any) -> Any:
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, list):
-        return [_exact_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _exact_json(v) for k, v in value.items()}
-    return value
 
 
 def _binary(value: Any) -> bytes:

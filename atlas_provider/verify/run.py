@@ -76,12 +76,19 @@ def _plans(schema: Schema, database: AppDatabase, seed: int) -> list[TablePlan]:
     plans: dict[str, TablePlan] = {}
     for table in insertion_order(schema.tables):
         columns = {c.name: column_plan(c, _app_facts(adapter, database, c), adapter.dialect) for c in table.columns}
-        if database.decimal_digits is not None:  # the app keeps these as floats: compare them so
-            columns = {name: replace(plan, compare_as="float") if plan.family == "decimal" else plan
-                       for name, plan in columns.items()}
+        columns = {name: _within(database, plan) for name, plan in columns.items()}
         nullable = {c.name: bool(c.nullable) for c in table.columns}
         plans[table.fullname] = plan_table(table, columns, nullable, seed, plans)
     return list(plans.values())
+
+
+def _within(database: AppDatabase, plan: ColumnPlan) -> ColumnPlan:
+    """The plan cut to what the app database stores faithfully (see AppDatabase)."""
+    if plan.family == "decimal" and database.decimal_digits is not None:  # kept as floats: compare so
+        return replace(plan, compare_as="float")
+    if plan.family == "json" and not database.json_numbers:
+        return replace(plan, cases=tuple(c for c in plan.cases if not isinstance(c, (int, float))))
+    return plan
 
 
 def _app_facts(adapter: Adapter, database: AppDatabase, column: Any) -> Facts:

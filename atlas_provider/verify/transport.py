@@ -164,6 +164,5 @@ def read_lake(route: Route, lake: Lake) -> list[dict[str, Any]]:
 def read_app(route: Route, app: AppDatabase, connection: Connection) -> list[dict[str, Any]]:
     """The app's rows as SQLAlchemy reads them; JSON and enums as their stored text."""
     table = route.table
-    items = [app.text_value("json", table.c[n]).label(n) if route.plan.columns[n].family in ("json", "enum")
-             else table.c[n] for n in route.columns]
+    items = [app.stored_value(route.plan.columns[n].family, table.c[n]).label(n) for n in route.columns]
     return [dict(row._mapping) for row in connection.execute(sa.select(*items))]
