@@ -182,6 +182,7 @@ def _verify_table(found: Route, database: AppDatabase, connection: Connection, l
     if skipped:
         report.notes.append(f"{table.fullname}: not generated: {', '.join(skipped)}")
     state = "ok" if not drift and rows not in report.rows else \
-        f"{len(drift)} columns change" + (f", {len(refused)} rows refused" if refused else "")
+        f"{len(drift)} column{'s' if len(drift) != 1 else ''} change{'' if len(drift) != 1 else 's'}" + \
+        (f", {len(refused)} rows refused" if refused else "")
     progress(f"{found.lake_name}: {len(app_rows)} rows, {len(columns)} columns"
              f"{', CDC ' + ' + '.join(cdc) if cdc else ''}: {state}")
