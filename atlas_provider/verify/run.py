@@ -54,13 +54,19 @@ def verify(model: Model, dialects: Sequence[str], *, app_url: str | None = None,
     database = app_database(app_adapter.name, app_url)
     plans = _plans(app_schema, database, seed)
     shared = _shared_tables(app_schema, lake_schema)
+    if not shared:
+        raise UsageError(f"no table is in both {app_adapter.name} and {lake_adapter.name}: nothing to move")
     with scratch_lake() as lake, database.scratch() as engine:
         report = VerifyReport(app_adapter.name, f"clickhouse {lake.version()}")
         for statement in lake_schema.statements:
             lake.query(statement, where="lake DDL")
         with engine.connect() as connection:
             for statement in [*database.session_sql, *app_schema.statements]:
-                connection.exec_driver_sql(statement)
+                try:
+                    connection.exec_driver_sql(statement)
+                except sa.exc.DBAPIError as error:
+                    raise VerifyError(f"the app database refused the provider's DDL: "
+                                      f"{str(error.orig).strip().splitlines()[0]}", where=app_adapter.name) from None
             connection.commit()
             for plan in plans:
                 _insert(connection, plan)
