@@ -187,7 +187,7 @@ def compare_rows(table: str, columns: dict[str, ColumnPlan], keys: list[str], ap
     readers = {name: reader(plan) for name, plan in columns.items()}
 
     def key(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(repr(normalised(readers[k], row[k])) for k in keys)
+        return tuple(str(normalised(readers[k], row[k])) for k in keys)
 
     lake_by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
     rows = TableDrift(table)
@@ -204,6 +204,8 @@ def compare_rows(table: str, columns: dict[str, ColumnPlan], keys: list[str], ap
         lake_row = lake_by_key.get(found)
         if lake_row is None:
             rows.missing.append(found)
+            continue
+        if found in rows.duplicated:  # which of the lake's versions is "the" row is the finding itself
             continue
         for name, drift in drifts.items():
             before, after = normalised(readers[name], app_row[name]), normalised(readers[name], lake_row[name])

@@ -21,7 +21,7 @@ from ..errors import ProviderError, UsageError
 from ..loading import Model
 from ..typefacts import Facts, target_facts
 from .appdb import AppDatabase, app_database
-from .compare import compare_rows
+from .compare import ColumnDrift, TableDrift, compare_rows
 from .lake import Lake, LakeError, scratch_lake
 from .report import VerifyReport
 from .rows import ColumnPlan, TablePlan, column_plan, insertion_order, plan_table
@@ -187,8 +187,16 @@ def _verify_table(found: Route, database: AppDatabase, connection: Connection, l
     skipped = [f"{p.name} ({p.note})" for p in found.plan.columns.values() if p.note]
     if skipped:
         report.notes.append(f"{table.fullname}: not generated: {', '.join(skipped)}")
-    state = "ok" if not drift and rows not in report.rows else \
-        f"{len(drift)} column{'s' if len(drift) != 1 else ''} change{'' if len(drift) != 1 else 's'}" + \
-        (f", {len(refused)} rows refused" if refused else "")
+    state = _state(drift, rows)
     progress(f"{found.lake_name}: {len(app_rows)} rows, {len(columns)} columns"
              f"{', CDC ' + ' + '.join(cdc) if cdc else ''}: {state}")
+
+
+def _state(drift: list[ColumnDrift], rows: TableDrift) -> str:
+    """The end of a table's progress line: `ok`, or what changed."""
+    parts = [f"{len(drift)} column{'s' if len(drift) != 1 else ''} changing"] if drift else []
+    if rows.refused:
+        parts.append(f"{len(rows.refused)} rows refused")
+    if len(rows.missing) > len(rows.refused) or rows.extra or rows.duplicated:
+        parts.append("rows differ")
+    return ", ".join(parts) or "ok"

@@ -5,10 +5,12 @@ ClickHouse reads the app database through its table function (`postgresql(...)`,
 a view verify creates over each table, which writes out as text the values the reader would otherwise narrow
 (see `appdb`), so that only the lake's own types can change a value.
 
-CDC tables (a `ReplacingMergeTree(version[, is_deleted])` lake table) get what a CDC pipeline sends: the
-initial rows with version 1, then one row updated in the app and sent again with version 2, and the last row
-deleted in the app and sent as a tombstone (key, version 3, is_deleted = 1). Reading back with `FINAL` must
-then give exactly the app's rows.
+Every table fed from the app (unless the model says it is append-only) then gets what a CDC pipeline sends:
+the initial rows (version 1 where the lake has a version column), one row updated in the app and sent again
+(version 2), and the last row deleted in the app and sent as a tombstone (key, version 3, is_deleted = 1)
+where the lake has an is-deleted column. Reading back (with `FINAL` where the engine merges rows) must then
+give exactly the app's rows: a plain MergeTree keeps both versions, a SummingMergeTree adds them up, a table
+without an is-deleted column keeps the deleted row, and the comparison shows each.
 """
 
 from __future__ import annotations
@@ -126,30 +128,39 @@ def key_of(route: Route, row: dict[str, Any]) -> dict[str, Any]:
     return {c.name: row[c.name] for c in route.table.primary_key.columns}
 
 
+def append_only(table: Table) -> bool:
+    """The model says the table only ever gets new rows (info={"clickhouse": {"append_only": True}})."""
+    return bool((table.info.get("clickhouse") or {}).get("append_only"))
+
+
 def apply_cdc(route: Route, app: AppDatabase, connection: Connection, lake: Lake) -> list[str]:
-    """The CDC update and delete of one table, in the app and in the lake. Returns what was done."""
+    """What a CDC pipeline sends after the initial load, for every table fed from the app that the model
+    does not declare append-only: one row updated (sent again, as version 2 where the engine has a version
+    column), the last row deleted (sent as a tombstone where the table has an is-deleted column; without
+    one the lake cannot forget it, which the comparison then shows). Returns what was done."""
     rows = route.plan.rows
-    if route.version is None or len(rows) < 3 or not route.table.primary_key.columns:
+    if append_only(route.table) or len(rows) < 3 or not route.table.primary_key.columns:
         return []
     done = []
-    keys = {c.name for c in route.table.primary_key.columns}
-    unique = {c.name for c in route.table.columns if c.unique} | {c.name for fk in route.table.foreign_keys for c in [fk.parent]}
-    changed = {n: rows[1][n] for n in route.columns if n not in keys and n not in unique and n in rows[1]}
+    table = route.table
+    keys = {c.name for c in table.primary_key.columns}
+    fixed = keys | {c.name for c in table.columns if c.unique} | {fk.parent.name for fk in table.foreign_keys}
+    changed = {n: rows[1][n] for n in route.columns if n not in fixed and n in rows[1]}
     if route.version in route.columns:  # a model column is the version: the update must raise it
         changed[route.version] = max(c for c in route.plan.columns[route.version].cases if c is not None)
     if changed:
         target = key_of(route, rows[0])
-        connection.execute(route.table.update().where(*[route.table.c[k] == v for k, v in target.items()]).values(changed))
-        rows[0].update(changed)
+        bound = {n: sa.null() if v is None and route.plan.columns[n].family == "json" else v
+                 for n, v in changed.items()}
+        connection.execute(table.update().where(*[table.c[k] == v for k, v in target.items()]).values(bound))
         send(route, app, connection, lake, where=target, version=UPDATED)
         done.append("update")
+    target = key_of(route, rows[-1])
     if route.is_deleted is not None:
-        target = key_of(route, rows[-1])
         send(route, app, connection, lake, where=target, version=DELETED, key_only=True)
-        connection.execute(route.table.delete().where(*[route.table.c[k] == v for k, v in target.items()]))
-        connection.commit()
-        rows.pop()
-        done.append("delete")
+    connection.execute(table.delete().where(*[table.c[k] == v for k, v in target.items()]))
+    connection.commit()
+    done.append("delete" if route.is_deleted is not None else "delete (no tombstone: no is-deleted column)")
     return done
 
 
