@@ -252,7 +252,7 @@ CLICKHOUSE_ALIASES = {
 _CALL = re.compile(r"^\s*(?P<name>\w+)\s*(?:\((?P<args>.*)\))?\s*$", re.DOTALL)
 
 
-def _split_args(args: str) -> list[str]:
+def split_args(args: str) -> list[str]:
     """Top-level comma-separated arguments, respecting nested parentheses and quotes."""
     parts, depth, quote, current = [], 0, False, ""
     for char in args:
@@ -285,7 +285,7 @@ def _read_clickhouse(text: str) -> Read:
         return Read(Facts("other", name=text))
     name, raw = match.group("name"), match.group("args") or ""
     name = CLICKHOUSE_ALIASES.get(name.upper(), name)
-    args = _split_args(raw)
+    args = split_args(raw)
     if name == "Nullable" and args:
         return Read(_read_clickhouse(args[0]).facts, nullable=True)
     if name == "LowCardinality" and args:

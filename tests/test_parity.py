@@ -25,7 +25,7 @@ from atlas_provider.dialects import TargetOptions
 from atlas_provider.dialects.clickhouse import ClickHouseAdapter
 from atlas_provider.loading import Model
 from atlas_provider.losses import LossReport
-from atlas_provider.parity import ADAPTED, DROPPED, EXCLUDED, PRESENT, build_report, compare
+from atlas_provider.parity import ADAPTED, ADDED, DROPPED, EXCLUDED, PRESENT, build_report, compare
 from atlas_provider.parity_format import render
 from atlas_provider.typefacts import model_facts, read_clickhouse, read_sql
 from tests.support.provider import run_provider
@@ -254,6 +254,12 @@ def test_the_example_on_mysql_drifts_where_datetime_drops_the_zone_and_the_fract
 # ---------------------------------------------------------------------------------------------
 # models built to drift
 
+def cdc_rows(table: str) -> list[tuple[Any, ...]]:
+    """The generic CDC columns the lake adds to a table the application feeds."""
+    return [(table, "_version", "clickhouse", ADDED, "UInt64", (), ()),
+            (table, "_is_deleted", "clickhouse", ADDED, "UInt8", (), ())]
+
+
 DRIFT_TIMEZONE = [
     ("events", "", "postgresql", PRESENT, "", (), ()),
     ("events", "", "clickhouse", PRESENT, "", (), ()),
@@ -269,6 +275,7 @@ DRIFT_TIMEZONE = [
     ("events", "logged_at", "clickhouse", ADAPTED, "DateTime64(3)", (),
      (TZ, "precision: fractional seconds 6 -> 3 digits")),
     ("events", "logged_at", "mysql", ADAPTED, "DATETIME", (), (TZ, "precision: fractional seconds 6 -> 0 digits")),
+    *cdc_rows("events"),
 ]
 NARROWED = ("precision: (18, 4) -> (10, 2)", "scale: 4 -> 2 decimal places")
 DRIFT_NUMERIC = [
@@ -284,6 +291,7 @@ DRIFT_NUMERIC = [
     ("payments", "fee", "postgresql", PRESENT, "NUMERIC(18, 4)", (), ()),
     ("payments", "fee", "clickhouse", PRESENT, "Decimal(18, 4)", (), ()),
     ("payments", "fee", "mysql", ADAPTED, "NUMERIC(10, 2)", NARROWED, ()),
+    *cdc_rows("payments"),
     ("rounded_totals", "", "postgresql", PRESENT, "", (), ()),
     ("rounded_totals", "", "clickhouse", PRESENT, "", (), ()),
     ("rounded_totals", "", "mysql", PRESENT, "", (), ()),
@@ -293,6 +301,7 @@ DRIFT_NUMERIC = [
     ("rounded_totals", "total", "postgresql", PRESENT, "NUMERIC(18, 4)", (), ()),
     ("rounded_totals", "total", "clickhouse", ADAPTED, "Decimal(10, 2)", (), NARROWED),
     ("rounded_totals", "total", "mysql", PRESENT, "NUMERIC(18, 4)", (), ()),
+    *cdc_rows("rounded_totals"),
 ]
 
 
@@ -372,6 +381,7 @@ def test_a_column_the_lake_drops_without_an_exclusion_is_drift(in_drift_articles
         ("articles", "search_vector", "clickhouse", DROPPED, "", ("missing: no ClickHouse type",), ()),
         ("articles", "notes", "postgresql", PRESENT, "TEXT", (), ()),
         ("articles", "notes", "clickhouse", EXCLUDED, "", (), ()),
+        *cdc_rows("articles"),
         ("raw_events", "", "postgresql", EXCLUDED, "", (), ()),
         ("raw_events", "", "clickhouse", PRESENT, "", (), ()),
         ("raw_events", "id", "postgresql", EXCLUDED, "", (), ()),

@@ -57,16 +57,22 @@ def engine_of(table: dict[str, Any]) -> str:
 # ---- the example --------------------------------------------------------------------------------------------
 
 # What the example's info dicts ask for (examples/README.md), as ClickHouse reports it back.
+# Every table the application feeds is a CDC table keyed on its primary key; page_views (lake only) is not.
+GENERIC = "ReplacingMergeTree(_version, _is_deleted)"
 SHOP_TABLES = {
-    "categories": ("MergeTree", "id", "id", ""),
-    "customers": ("ReplacingMergeTree(_version, _is_deleted)", "id", "id", ""),
-    "products": ("ReplacingMergeTree(updated_at)", "id", "id", ""),
+    "categories": (GENERIC, "id", "id", ""),
+    "customers": (GENERIC, "id", "id", ""),
+    "products": ("ReplacingMergeTree(_version, is_deleted)", "id", "id", ""),
     "orders": ("ReplacingMergeTree(_peerdb_version, _peerdb_is_deleted)", "id", "id", ""),
-    "order_items": ("MergeTree", "order_id, id", "order_id, id", ""),
+    "order_items": (GENERIC, "id", "id", ""),
     "analytics.page_views": ("MergeTree", "occurred_at, session_id", "occurred_at", "toYYYYMM(occurred_at)"),
-    "analytics.daily_sales": ("SummingMergeTree", "day, product_id", "day, product_id", "toYYYYMM(day)"),
+    "analytics.daily_sales": (GENERIC, "day, product_id", "day, product_id", "toYYYYMM(day)"),
 }
-CDC_COLUMNS = {"customers": ["_version", "_is_deleted"], "orders": ["_peerdb_version", "_peerdb_is_deleted"]}
+CDC_COLUMNS = {name: ["_version", "_is_deleted"] for name in ("categories", "customers", "order_items",
+                                                               "analytics.daily_sales")}
+CDC_COLUMNS["products"] = ["_version", "is_deleted"]  # Debezium's Altinity sink
+CDC_COLUMNS["orders"] = ["_peerdb_synced_at", "_peerdb_is_deleted", "_peerdb_version"]  # PeerDB
+NO_CDC_DEFAULTS = {"products", "orders"}  # the tools' own layouts: no DEFAULT but PeerDB's synced-at time
 
 
 def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> None:
@@ -98,7 +104,9 @@ def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> No
             assert found["type"] == lake.column_type(column), f"{table.fullname}.{column.name}"
             assert found["comment"] == (column.comment or ""), f"{table.fullname}.{column.name}"
         for name in CDC_COLUMNS.get(table.fullname, []):
-            assert (columns[name]["default_kind"], columns[name]["default_expression"]) == ("DEFAULT", "0")
+            default = "now64()" if name == "_peerdb_synced_at" else "" if table.fullname in NO_CDC_DEFAULTS else "0"
+            assert (columns[name]["default_kind"], columns[name]["default_expression"]) == (
+                "DEFAULT" if default else "", default), f"{table.fullname}.{name}"
         assert tables[table.fullname]["comment"] == (table.comment or "")
 
     customers, orders = dev.columns("customers"), dev.columns("orders")
@@ -115,9 +123,10 @@ def test_example_lake_loads_and_reads_back_as_declared(dev: ClickHouseDev) -> No
     assert dev.columns("products")["is_active"]["default_expression"] == "true"
     views = dev.columns("analytics.page_views")
     assert views["path"]["compression_codec"] == "CODEC(ZSTD(3))"
-    assert views["occurred_at"]["type"] == "DateTime64(6)"
+    assert views["occurred_at"]["type"] == "DateTime64(6, 'UTC')"  # naive in the model: UTC, not the server's zone
     assert views["duration_ms"]["type"] == "Nullable(Int32)"
-    assert "CONSTRAINT ck_orders_total_non_negative CHECK total >= 0" in tables["orders"]["create_table_query"]
+    assert "CONSTRAINT" not in tables["orders"]["create_table_query"]  # CHECKs stay in the application database
+    assert (orders["_peerdb_synced_at"]["type"], orders["_peerdb_version"]["type"]) == ("DateTime64(9)", "UInt64")
 
 
 def test_example_report_names_everything_left_out() -> None:
@@ -126,14 +135,14 @@ def test_example_report_names_everything_left_out() -> None:
     lines = sorted(line for line in result.stderr.splitlines() if line.startswith("atlas-provider: warning: "))
     found = [re.match(r"atlas-provider: warning: clickhouse: (\d+) (.+?) left out", line) for line in lines]
     counts = {m.group(2): int(m.group(1)) for m in found if m is not None}
-    assert counts == {"foreign keys": 5, "generated keys": 5, "indexes": 4, "unique constraints": 4,
-                      "unique index": 1}
+    assert counts == {"check constraints": 5, "foreign keys": 5, "generated keys": 5, "indexes": 4,
+                      "unique constraints": 4, "unique index": 1}
     assert len(lines) == len(result.stderr.strip().splitlines())  # nothing else on stderr
 
     strict = run_provider("--path", "examples/shop", "--dialect", "clickhouse", "--strict", cwd=ROOT)
     assert strict.returncode == 1
     assert strict.stdout == ""
-    assert strict.stderr.startswith("atlas-provider: error: clickhouse: 5 foreign keys left out")
+    assert strict.stderr.startswith("atlas-provider: error: clickhouse: 5 check constraints left out")
 
 
 # ---- types ------------------------------------------------------------------------------------------------
@@ -149,7 +158,7 @@ types = sa.Table("types", metadata, *type_columns())
 
 def test_every_mapped_type_loads_as_mapped(tmp_path: Path, dev: ClickHouseDev) -> None:
     folder = write_model(tmp_path, TYPES_MODEL)
-    load_clickhouse(provider("--path", str(folder), env={"PYTHONPATH": str(ROOT)}), dev)
+    load_clickhouse(provider("--path", str(folder), "--setting", "cdc=false", env={"PYTHONPATH": str(ROOT)}), dev)
     columns = dev.columns("types")
     expected = {"id": "Int32"}
     for case, _, clickhouse in TYPE_CASES:
@@ -250,7 +259,8 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
     # target-wide: the engine of tables that name none, and a table setting for all
     (tmp_path / "pyproject.toml").write_text(
         '[tool.atlas-provider.clickhouse]\nengine = "ReplacingMergeTree"\n', encoding="utf-8")
-    ddl = provider("--path", str(folder), "--setting", "settings.merge_with_ttl_timeout=3600", cwd=tmp_path)
+    ddl = provider("--path", str(folder), "--setting", "settings.merge_with_ttl_timeout=3600", "--setting", "cdc=false",
+                   "--setting", "keep_checks=true", cwd=tmp_path)
     load_clickhouse(ddl, dev)
     tables = dev.tables()
     assert {name: (engine_of(t), t["sorting_key"], t["primary_key"], t["partition_key"])
@@ -270,7 +280,7 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
                for name, c in columns.items()}
     assert summary == {
         "id": ("Int64", "", "", "", ""),
-        "at": ("DateTime64(6)", "", "", "", ""),
+        "at": ("DateTime64(6, 'UTC')", "", "", "", ""),
         "sign": ("Int8", "DEFAULT", "1", "", ""),
         "amount": ("Decimal(12, 2)", "DEFAULT", "0", "", ""),
         "tag": ("LowCardinality(Nullable(String))", "", "", "", ""),
@@ -288,7 +298,7 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
         {"sign": 1, "amount": 0, "ip": "::1", "doubled": 0, "day": "2024-01-02"}]
 
 
-def test_nullable_columns_and_key_columns(tmp_path: Path, dev: ClickHouseDev) -> None:
+def test_nullable_key_columns_keep_null(tmp_path: Path, dev: ClickHouseDev) -> None:
     folder = write_model(tmp_path, """\
         import sqlalchemy as sa
 
@@ -299,20 +309,22 @@ def test_nullable_columns_and_key_columns(tmp_path: Path, dev: ClickHouseDev) ->
             sa.Column("day", sa.Date),  # nullable in the model, but in the sorting key
             sa.Column("who", sa.String(20)),
             sa.Column("tags", sa.ARRAY(sa.String)),
-            info={"clickhouse": {"order_by": ["day", "id"]}},
+            info={"atlas": {"targets": ["lake"]}, "clickhouse": {"order_by": ["day", "id"]}},
         )
     """)
     result = run_provider("--path", str(folder), "--dialect", "clickhouse", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "clickhouse: 1 Nullable type left out (ClickHouse sorting, primary and partition keys cannot be " \
-           "Nullable): visits.day" in result.stderr
-    assert "visits.tags" in result.stderr
+    assert "visits.day" not in result.stderr  # a nullable key column stays Nullable
+    assert "Nullable type left out (ClickHouse cannot make arrays, maps or JSON objects Nullable): visits.tags" \
+        in result.stderr  # a NULL array is [], its elements are Nullable
     load_clickhouse(result.stdout, dev)
     columns = dev.columns("visits")
     assert {n: (c["type"], c["is_in_sorting_key"]) for n, c in columns.items()} == {
-        "id": ("Int64", 1), "day": ("Date32", 1), "who": ("Nullable(String)", 0), "tags": ("Array(String)", 0)}
-    dev.query("INSERT INTO visits (id, day, who) VALUES (1, '2024-05-06', NULL)")
-    assert dev.query("SELECT who FROM visits") == [{"who": None}]
+        "id": ("Int64", 1), "day": ("Nullable(Date32)", 1), "who": ("Nullable(String)", 0),
+        "tags": ("Array(Nullable(String))", 0)}
+    assert "allow_nullable_key = 1" in dev.tables()["visits"]["engine_full"]
+    dev.query("INSERT INTO visits (id, day, who, tags) VALUES (1, NULL, NULL, ['a', NULL])")
+    assert dev.query("SELECT day, who, tags FROM visits") == [{"day": None, "who": None, "tags": ["a", None]}]
 
 
 # ---- the CDC profile -----------------------------------------------------------------------------------------
@@ -333,7 +345,8 @@ sa.Table(
     sa.Column("amount", sa.Numeric(10, 2), nullable=False),
     info={"clickhouse": {"cdc": {"version": "_peerdb_version", "is_deleted": "_peerdb_is_deleted"}}},
 )
-sa.Table("events", metadata, sa.Column("id", sa.BigInteger, primary_key=True))
+sa.Table("events", metadata, sa.Column("id", sa.BigInteger, primary_key=True),
+         info={"clickhouse": {"append_only": True}})
 """
 
 

@@ -3,7 +3,7 @@
 # (occurred_at, session_id), a ClickHouse PRIMARY KEY that is a prefix of the sorting key, a TTL, table
 # settings, per-column codecs and an explicit ClickHouse type); a naive DateTime (UTC by convention); and a
 # roll-up that exists in PostgreSQL and in the lake but in no other application database (a target list that
-# names a dialect), with a Date column and a composite primary key.
+# names a dialect), with a Date column and a composite primary key, replicated by CDC and partitioned by month.
 """Page-view events and daily sales roll-ups."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class PageView(Base):
 
 
 class DailySales(Base):
-    """Units and revenue per product and day, refreshed nightly in PostgreSQL and summed by the lake."""
+    """Units and revenue per product and day, refreshed nightly in PostgreSQL and replicated to the lake."""
 
     __tablename__ = "daily_sales"
     __table_args__ = {
@@ -66,11 +66,9 @@ class DailySales(Base):
         "comment": "Daily sales roll-up per product",
         "info": {
             "atlas": {"targets": ["postgresql", "lake"]},
-            "clickhouse": {
-                "engine": "SummingMergeTree",
-                "partition_by": "toYYYYMM(day)",
-                "order_by": ["day", "product_id"],
-            },
+            # Refreshed in PostgreSQL, so replicated by CDC: ReplacingMergeTree keyed on the primary key. A
+            # SummingMergeTree here would add each refresh to the old figures (10 -> 12 reads back as 22).
+            "clickhouse": {"partition_by": "toYYYYMM(day)", "order_by": ["day", "product_id"]},
         },
     }
 

@@ -3,7 +3,7 @@
 # (required by the "ck" naming convention); a unique index from `index=True, unique=True`; a partial index
 # (postgresql_where / sqlite_where / mssql_where) declared after the class; a JSON column; Text; a Core
 # sa.Table on the same MetaData for the products<->tags association, made app-only through its `info`;
-# and a lake engine with arguments (ReplacingMergeTree keyed on a version column).
+# and a lake table replicated by Debezium (the Altinity sink's CDC columns).
 """Categories, products and tags."""
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ class Product(Base):
         sa.CheckConstraint("stock >= 0", name="stock_non_negative"),
         {
             "comment": "Sellable products",
-            # The lake keeps the latest version of each product: ReplacingMergeTree deduplicates rows with the
-            # same sorting key, keeping the highest updated_at.
-            "info": {"clickhouse": {"engine": "ReplacingMergeTree(updated_at)", "order_by": ["id"]}},
+            # Replicated by Debezium with the Altinity sink: its _version and is_deleted columns, and
+            # ReplacingMergeTree(_version, is_deleted), which keeps the newest version and drops deleted products.
+            "info": {"clickhouse": {"cdc": {"tool": "debezium"}}},
         },
     )
 

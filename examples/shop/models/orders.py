@@ -2,8 +2,8 @@
 # catalog) for its relationships, so it only loads with `examples/` as the import root.
 # Demonstrates: a native PostgreSQL enum (`order_status`) and a non-native enum (VARCHAR(20)); Numeric(12, 2)
 # money with CHECK constraints; ON DELETE CASCADE and SET NULL; a composite index and a composite unique
-# constraint; a JSON column and a Text column kept out of the lake; CDC into ClickHouse with custom
-# version/is-deleted column names; low-cardinality lake columns; and an accepted lossy adaptation
+# constraint; a JSON column and a Text column kept out of the lake; CDC into ClickHouse with PeerDB's
+# columns (cdc tool "peerdb"); low-cardinality lake columns; and an accepted lossy adaptation
 # (info={"atlas": {"accept": ["timezone"]}}).
 """Orders and order items."""
 
@@ -45,7 +45,7 @@ def _enum_values(enum_class: type[enum.Enum]) -> list[str]:
 
 
 class Order(Base):
-    """A customer's order. Replicated to the lake by CDC (PeerDB-style column names)."""
+    """A customer's order. Replicated to the lake by PeerDB (ClickPipes)."""
 
     __tablename__ = "orders"
     __table_args__ = (
@@ -54,10 +54,7 @@ class Order(Base):
         {
             "comment": "Customer orders",
             "info": {
-                "clickhouse": {
-                    "cdc": {"version": "_peerdb_version", "is_deleted": "_peerdb_is_deleted"},
-                    "order_by": ["id"],
-                }
+                "clickhouse": {"cdc": {"tool": "peerdb"}}
             },
         },
     )
@@ -109,7 +106,7 @@ class OrderItem(Base):
         sa.CheckConstraint("unit_price >= 0", name="unit_price_non_negative"),
         {
             "comment": "Order lines; one per product and order",
-            "info": {"clickhouse": {"order_by": ["order_id", "id"]}},
+            # No order_by: a CDC table is keyed on its primary key (order_id is not in it).
         },
     )
 

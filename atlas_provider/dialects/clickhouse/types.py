@@ -2,7 +2,7 @@
 
 The type compiler renders the *inner* type of a column. Whether it becomes ``Nullable(T)`` or
 ``LowCardinality(T)`` depends on the column (its nullability, whether it is in the sorting key, its
-``info``), so the DDL compiler in ``clickhouse.py`` decides that. Nothing here is newer than
+``info``), so the DDL compiler in ``compiler.py`` decides that. Nothing here is newer than
 ClickHouse 23.11 unless a setting asks for it (``json_type = "JSON"``).
 https://clickhouse.com/docs/en/sql-reference/data-types
 
@@ -30,6 +30,9 @@ FLOAT32_MAX_PRECISION = 24
 # NUMERIC without precision stores any value in PostgreSQL; CDC pipelines choose the widest Decimal.
 # https://clickhouse.com/docs/en/integrations/clickpipes/postgres/source/datatypes
 UNCONSTRAINED_DECIMAL = (76, 38)
+# Decimal holds at most 76 digits (Decimal256); a wider NUMERIC is kept exactly as its text.
+# https://clickhouse.com/docs/en/sql-reference/data-types/decimal
+MAX_DECIMAL_PRECISION = 76
 ENUM8_MAX = 127  # Enum8 values are Int8; more members need Enum16
 ENUM_TYPES = frozenset({"LowCardinality(String)", "String", "Enum", "Enum8", "Enum16"})
 JSON_TYPES = frozenset({"String", "JSON"})
@@ -118,15 +121,28 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
         type_ = self.resolve(type_)
         return isinstance(type_, sqltypes.Enum) and self._settings.enum_type == "LowCardinality(String)"
 
-    def datetime_parts(self, type_: TypeEngine[Any]) -> tuple[int, str | None]:
-        """Precision and time zone of the DateTime64 a timestamp type becomes."""
+    def datetime_parts(self, type_: TypeEngine[Any], timezone: str | None = None) -> tuple[int, str | None]:
+        """Precision and time zone of the DateTime64 a timestamp type becomes. An aware type gets the
+        `timezone` setting; a naive one `naive_timezone` (UTC unless set to ""), so that its instant does not
+        depend on the server's time zone. `timezone` (a column's info) overrides both; "" means the server's."""
         type_ = self.resolve(type_)
         precision = getattr(type_, "precision", None)
         if precision is None:
             precision = getattr(type_, "fsp", None)  # MySQL's fractional seconds precision
         precision = min(precision, 9) if isinstance(precision, int) else self._settings.datetime_precision
-        aware = bool(getattr(type_, "timezone", False)) or type(type_).__name__ == "DATETIMEOFFSET"
-        return precision, (self._settings.timezone if aware else None)
+        if timezone is None:
+            aware = bool(getattr(type_, "timezone", False)) or type(type_).__name__ == "DATETIMEOFFSET"
+            timezone = self._settings.timezone if aware else self._settings.naive_timezone
+        return precision, (timezone or None)
+
+    def too_precise(self, type_: TypeEngine[Any]) -> bool:
+        """A NUMERIC wider than ClickHouse's Decimal, stored as String (reported)."""
+        type_ = self.resolve(type_)
+        if isinstance(type_, sqltypes.ARRAY):
+            return self.too_precise(to_instance(type_.item_type))
+        precision = getattr(type_, "precision", None)
+        return (isinstance(type_, sqltypes.Numeric) and not isinstance(type_, sqltypes.Float)
+                and not is_native(type_) and isinstance(precision, int) and precision > MAX_DECIMAL_PRECISION)
 
     @property
     def _settings(self) -> Any:
@@ -183,6 +199,8 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
     visit_DOUBLE = visit_DOUBLE_PRECISION = visit_double
 
     def visit_numeric(self, type_: Any, **kw: Any) -> str:
+        if self.too_precise(type_):
+            return "String"
         if type_.precision is None:
             precision, scale = UNCONSTRAINED_DECIMAL
         else:
@@ -212,7 +230,7 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
     visit_DATE = visit_date
 
     def visit_datetime(self, type_: Any, **kw: Any) -> str:
-        precision, timezone = self.datetime_parts(type_)
+        precision, timezone = self.datetime_parts(type_, kw.get("timezone"))
         if timezone is None:
             return f"DateTime64({precision})"
         return f"DateTime64({precision}, {self._quote(timezone)})"
@@ -257,7 +275,13 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
         return "Map(String, Nullable(String))"
 
     def visit_ARRAY(self, type_: Any, **kw: Any) -> str:
-        text = self.process(to_instance(type_.item_type), **kw)
+        """Array(Nullable(T)): SQLAlchemy's ARRAY says nothing about its elements, and a PostgreSQL array
+        admits NULL elements whatever the column's NOT NULL says, so elements are Nullable wherever ClickHouse
+        allows it; `nullable_elements=False` (a column's info) keeps them plain."""
+        item = to_instance(type_.item_type)
+        text = self.process(item, **kw)
+        if kw.get("nullable_elements", True) and self.can_be_nullable(item) and not is_native(self.resolve(item)):
+            text = f"Nullable({text})"
         for _ in range(max(getattr(type_, "dimensions", None) or 1, 1)):
             text = f"Array({text})"
         return text
