@@ -41,6 +41,7 @@ class Route:
     version: str | None = None
     is_deleted: str | None = None
     views: int = 0
+    full_view: str | None = None  # the table function reading the view of every row, once made
 
     @property
     def table(self) -> Table:
@@ -64,11 +65,12 @@ def route(plan: TablePlan, lake_name: str, lake: Lake) -> Route:
     return found
 
 
-def _view(route: Route, app: AppDatabase, connection: Connection, where: dict[str, Any] | None) -> tuple[str, str | None]:
-    """Create a view over the table (optionally one row) that writes values as the reader needs them."""
+def _view(route: Route, app: AppDatabase, connection: Connection, columns: list[str],
+          where: dict[str, Any] | None = None) -> str:
+    """Create a view of `columns` over the table (optionally one row) that writes values as the reader
+    needs them; return the table function that reads it."""
     table = route.table
-    families = {name: route.plan.columns[name].family for name in route.columns}
-    select = sa.select(*[app.text_value(families[n], table.c[n]).label(n) for n in route.columns])
+    select = sa.select(*[app.text_value(route.plan.columns[n].family, table.c[n]).label(n) for n in columns])
     if where:
         select = select.where(*[table.c[k] == v for k, v in where.items()])
     route.views += 1
@@ -79,16 +81,26 @@ def _view(route: Route, app: AppDatabase, connection: Connection, where: dict[st
     # exec_driver_sql hands the DBAPI an empty parameter list, so a format-paramstyle driver (pymysql)
     # turns the compiler's doubled %% back into % (MySQL's date_format patterns)
     connection.exec_driver_sql(f"CREATE VIEW {qualified} AS {body}")
-    return name, table.schema
+    connection.commit()
+    return app.reader(name, table.schema)
 
 
 def send(route: Route, app: AppDatabase, connection: Connection, lake: Lake, *,
          where: dict[str, Any] | None = None, version: int | None = None, key_only: bool = False) -> None:
-    """INSERT INTO the lake table SELECT FROM the app's view (all rows, or the row `where` names)."""
-    name, schema = _view(route, app, connection, where)
-    connection.commit()
+    """INSERT INTO the lake table SELECT FROM the app's view: all rows, or the row `where` names (its key
+    only, for a tombstone)."""
     keys = [c.name for c in route.table.primary_key.columns if c.name in route.columns]
     columns = keys if key_only else route.columns
+    if where is None or not key_only:
+        if route.full_view is None:
+            route.full_view = _view(route, app, connection, route.columns)
+        source = route.full_view
+    if where is not None:
+        # One row is picked on the ClickHouse side, by key: postgresql() cannot read an array column from a
+        # relation whose only row holds a NULL array ("pqxx::conversion_error: Attempt to convert null").
+        chosen = _view(route, app, connection, keys, where)
+        key_list = ", ".join(quote(k) for k in keys)
+        source = chosen if key_only else f"{source} AS every_row INNER JOIN {chosen} AS chosen USING ({key_list})"
     targets = [quote(c) for c in columns]
     values = [_lake_value(route, c) for c in columns]
     if route.version is not None and version is not None and route.version not in columns:
@@ -98,7 +110,7 @@ def send(route: Route, app: AppDatabase, connection: Connection, lake: Lake, *,
         targets.append(quote(route.is_deleted))
         values.append("1")
     lake.query(f"INSERT INTO {relation(route.lake_name)} ({', '.join(targets)}) SELECT {', '.join(values)} "
-               f"FROM {app.reader(name, schema)}", where=route.lake_name)
+               f"FROM {source}", where=route.lake_name)
 
 
 def send_all(route: Route, app: AppDatabase, connection: Connection, lake: Lake) -> dict[str, str]:
