@@ -27,11 +27,15 @@ class VerifyReport:
 
     def summary(self) -> str:
         if self.ok:
-            return (f"no drift: every value of {self.columns} columns in {len(self.tables)} tables arrived "
-                    f"unchanged ({self.app} -> {self.lake})")
+            return (f"no drift: every value of {_count(self.columns, 'column')} in "
+                    f"{_count(len(self.tables), 'table')} arrived unchanged ({self.app} -> {self.lake})")
         parts = [f"{d.table}.{d.column}" for d in self.drift] + [f"{r.table} (rows)" for r in self.rows]
         shown = ", ".join(parts[:5]) + (f" and {len(parts) - 5} more" if len(parts) > 5 else "")
         return f"{len(parts)} drift{'s' if len(parts) > 1 else ''}: {shown}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _show(value: Any) -> str:
@@ -51,8 +55,8 @@ def render(report: VerifyReport, output_format: str) -> str:
     """The report as `table` (terminal) or `json` (CI)."""
     if output_format == "json":
         return json.dumps(as_json(report), indent=2, default=str) + "\n"
-    lines = [f"verify {report.app} -> {report.lake}: {sum(report.tables.values())} rows in "
-             f"{len(report.tables)} tables, {report.columns} columns compared", ""]
+    lines = [f"verify {report.app} -> {report.lake}: {_count(sum(report.tables.values()), 'row')} in "
+             f"{_count(len(report.tables), 'table')}, {_count(report.columns, 'column')} compared", ""]
     if report.drift:
         header = ("table", "column", "lake type", "changed", "app value", "lake value")
         body = [(d.table, d.column, d.lake_type, f"{d.changed}/{d.compared}", _show(d.before), _show(d.after))
