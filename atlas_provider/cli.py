@@ -390,13 +390,11 @@ def verify_command(
     found: dict[str, Any] = {}
 
     def run() -> str:
-        from .api import check_model
-        from .loading import load_model
-        from .verify import render, verify
+        from .verify import render, split_targets, verify
 
-        loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn)
-        check_model(loaded)
-        report = found["report"] = verify(loaded, dialects, app_url=app_url,
+        app_dialect, lake_dialect = split_targets(dialects)
+        _, (app_schema, lake_schema) = _schemas(path, model, exclude, include, [app_dialect, lake_dialect])
+        report = found["report"] = verify(app_schema, lake_schema, app_url=app_url,
                                           progress=lambda line: print(f"{PROG}: verify: {line}", file=sys.stderr))
         return render(report, output_format.value)
 

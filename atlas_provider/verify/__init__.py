@@ -16,6 +16,6 @@ chDB is imported by lake.py only, so printing DDL never needs it.
 from __future__ import annotations
 
 from .report import VerifyReport, render
-from .run import verify
+from .run import split_targets, verify
 
-__all__ = ["VerifyReport", "render", "verify"]
+__all__ = ["VerifyReport", "render", "split_targets", "verify"]

@@ -1,6 +1,6 @@
 """One verify run: load both schemas, fill the app database, move the rows into the lake, compare.
 
-    build_schema (app, lake) -> scratch databases -> rows.plan_table -> insert -> transport.send
+    schemas (app, lake) -> scratch databases -> rows.plan_table -> insert -> transport.send
         -> transport.apply_cdc -> read both -> compare.compare_rows -> report.VerifyReport
 """
 
@@ -15,10 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
-from ..api import Schema, build_schema
-from ..dialects import Adapter, get_adapter
+from ..api import Schema
+from ..dialects import Adapter
 from ..errors import ProviderError, UsageError
-from ..loading import Model
 from ..typefacts import Facts, target_facts
 from .appdb import AppDatabase, app_database
 from .compare import ColumnDrift, TableDrift, compare_rows
@@ -44,13 +43,12 @@ def split_targets(dialects: Sequence[str]) -> tuple[str, str]:
     return app[0], lake[0]
 
 
-def verify(model: Model, dialects: Sequence[str], *, app_url: str | None = None, seed: int = 0,
+def verify(app_schema: Schema, lake_schema: Schema, *, app_url: str | None = None, seed: int = 0,
            progress: Callable[[str], None] = lambda line: None) -> VerifyReport:
-    """Move edge-case rows of every table both targets have from the app database into the lake and
-    report the columns whose values change. Raises ProviderError subclasses; never prints."""
-    app_name, lake_name = split_targets(dialects)
-    app_adapter, lake_adapter = get_adapter(app_name), get_adapter(lake_name)
-    app_schema, lake_schema = build_schema(model, app_adapter), build_schema(model, lake_adapter)
+    """Move edge-case rows of every table both schemas have from a scratch app database into the lake and
+    report the columns whose values change. The schemas are the ones the DDL command prints (`build_schema`
+    with the project's settings). Raises ProviderError subclasses; never prints."""
+    app_adapter, lake_adapter = app_schema.adapter, lake_schema.adapter
     database = app_database(app_adapter.name, app_url)
     plans = _plans(app_schema, database, seed)
     shared = _shared_tables(app_schema, lake_schema)
