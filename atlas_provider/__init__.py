@@ -5,14 +5,15 @@ Script mode::
     from atlas_provider import render_ddl
     print(render_ddl(["app"], dialect="postgresql"))
 
-The public names are imported on first use, so `atlas-provider --cache` can answer from its cache
-without importing SQLAlchemy.
+The public names are imported on first use, so the `atlas-provider` process, which only supervises the
+child that runs the command (parent.py), never imports SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing is not imported: the supervising process starts without it (parent.py)
 
 __version__ = "0.1.0"
 
@@ -25,6 +26,8 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import Schema, build_schema, check_model, render_ddl
     from .dialects import Adapter, TargetOptions, get_adapter, known_dialects
     from .errors import (

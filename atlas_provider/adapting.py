@@ -8,10 +8,13 @@ from several MetaData and refer to each other by name, or the adapter always ada
 
 from __future__ import annotations
 
-from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, MetaData, Table, event
+from collections import Counter
+
+from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, Index, MetaData, Table, event
 from sqlalchemy.schema import ExecutableDDLElement
 
-from .dialects.base import Adapter
+from .dialects.base import Adapter, index_key
+from .errors import ModelError
 from .losses import LossReport
 from .selection import Selection, kept_foreign_keys
 
@@ -41,6 +44,8 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
         or _crosses_metadata(tables)
     ):
         return tables
+    if adapter.flatten_schemas:
+        _refuse_flattened_collisions(tables, adapter)
     first = tables[0].metadata if tables else MetaData()
     target_metadata = MetaData(naming_convention=dict(first.naming_convention))
     for source in {id(t.metadata): t.metadata for t in tables}.values():
@@ -63,6 +68,18 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
         adapter.adapt_table(copy, report)
         copies.append(copy)
     return copies
+
+
+def _refuse_flattened_collisions(tables: list[Table], adapter: Adapter) -> None:
+    """A target without schemas creates `a.users` and `b.users` both as `users`: one would be lost
+    (`to_metadata` only warns and keeps the first), so it is an error naming both."""
+    seen: dict[str, Table] = {}
+    for table in tables:
+        other = seen.setdefault(table.name, table)
+        if other is not table:
+            raise ModelError(f"{other.fullname} and {table.fullname} would both be created as {table.name!r}: "
+                             f"{adapter.name} has no schemas; rename one, or leave one out of this target "
+                             f"(info={{'atlas': {{'exclude': [{adapter.name!r}]}}}})", where=adapter.name)
 
 
 def _keep_constraint_order(original: Table, copy: Table) -> None:
@@ -112,8 +129,11 @@ def _drop_excluded(copy: Table, original: Table, selection: Selection) -> None:
     """Remove the columns, indexes and constraints the selection left out of this target."""
     gone_items = selection.excluded_items.get(original.fullname, [])
     gone_names = {_item_key(item) for item in gone_items}
-    for index in list(copy.indexes):
-        if _item_key(index) in gone_names:
+    # Counted: of an index declared twice identically, one copy is left out and the other stays.
+    gone_indexes = Counter(_item_key(item) for item in gone_items if isinstance(item, Index))
+    for index in sorted(copy.indexes, key=index_key):
+        if gone_indexes[_item_key(index)] > 0:
+            gone_indexes[_item_key(index)] -= 1
             copy.indexes.discard(index)
     for constraint in list(copy.constraints):
         if constraint is not copy.primary_key and _item_key(constraint) in gone_names:

@@ -1,6 +1,7 @@
 """The pipeline, as functions that return text and never print.
 
-    load_model -> validate -> select -> adapt -> order -> build_statements -> to_text
+    load_model -> check_model -> select -> review (defects, per target) -> adapt -> order -> build_statements
+    -> to_text
 
 `render_ddl` runs the whole of it for one dialect (script mode); `build_schema` runs everything after
 loading, so a command that serves several targets (check, schema --out-dir) imports the model once.
@@ -24,7 +25,7 @@ from .losses import LossReport
 from .ordering import order_tables
 from .rendering import build_statements, position_lines, to_text
 from .selection import LAKE, Selection, check_info, select
-from .validation import validate
+from .validation import Defect, review
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Schema:
     losses: LossReport
     selection: Selection
     tables: list[Table]  # as the target gets them, in execution order
+    skipped: list[Defect] = field(default_factory=list)  # model defects left out (--skip-defects)
+    notes: list[str] = field(default_factory=list)  # warnings about the model's defects, one line each
     statements: list[str] = field(default_factory=list)  # the text's statements, in order, without terminators
 
     @property
@@ -49,14 +52,13 @@ def target_names() -> set[str]:
 
 
 def check_model(model: Model) -> None:
-    """Validate the model once: info['atlas'] entries, then database-independent defects."""
+    """Check the model once: its info['atlas'] entries. Defects are judged per target, by `build_schema`."""
     names = target_names()
     for table in model.tables:
         where = model.where(table)
         check_info(table, where, names)
         for item in [*table.columns, *table.indexes, *table.constraints]:
             check_info(item, where, names)
-    validate(model)
 
 
 def build_schema(
@@ -66,10 +68,17 @@ def build_schema(
     *,
     allow_empty: bool = False,
     strict: bool = False,
+    skip_defects: bool = False,
+    allow_loss: bool = False,
 ) -> Schema:
-    """Select, adapt, order and render `model` for one dialect. Raises ProviderError subclasses."""
+    """Select, judge the defects of, adapt, order and render `model` for one dialect.
+
+    A model defect this target's database rejects is a ModelError, or with `skip_defects` left out (listed in
+    `Schema.skipped`, one line each in `Schema.notes`). Losses that weaken integrity on an application target
+    fail unless `allow_loss` (losses.py); `strict` fails on any loss. Raises ProviderError subclasses.
+    """
     adapter = dialect if isinstance(dialect, Adapter) else get_adapter(dialect, options)
-    report = LossReport(adapter.name)
+    report = LossReport(adapter.name, enforcing=adapter.role != LAKE)
     where = {t.fullname: model.where(t) for t in model.tables}
     selection = select(model.tables, adapter.target, where)
     if not selection.tables and not allow_empty:
@@ -79,6 +88,8 @@ def build_schema(
             "(pass --allow-empty if that is really wanted)",
             where=adapter.name,
         )
+    judged = review(model, selection, adapter, skip_defects=skip_defects)
+    selection = judged.selection
     try:
         tables = adapt(selection, adapter, report)
     except InvalidRequestError as error:  # e.g. two schemas' tables collide once schemas are flattened
@@ -87,14 +98,18 @@ def build_schema(
     order = order_tables(tables, can_alter=adapter.supports_foreign_keys and _can_alter(adapter))
     statements = build_statements(order, adapter, report, create_schemas=adapter.options.create_schemas)
     if strict and report:
-        raise UnsupportedError("; ".join(line.split(": ", 1)[1] for line in report.lines()), dialect=adapter.name)
+        losses = LossReport(adapter.name, report.losses).lines()
+        raise UnsupportedError("; ".join(line.split(": ", 1)[1] for line in losses), dialect=adapter.name)
+    if report.blocking() and not allow_loss:
+        raise UnsupportedError(report.error_message(), dialect=adapter.name)
     origins: dict[str, Origin] = {}
     for original, adapted in zip(selection.tables, tables):
         origin = model.origin(original)
         if origin is not None:
             origins[adapted.fullname] = origin
     ordered = [table for table, _ in order.tables]
-    return Schema(adapter, to_text(statements, position_lines(ordered, origins)), report, selection, ordered,
+    text = to_text(statements, position_lines(ordered, origins))
+    return Schema(adapter, text, report, selection, ordered, judged.skipped, judged.notes,
                   [s.sql for s in statements])
 
 
@@ -111,6 +126,8 @@ def render_ddl(
     include: Sequence[str] = (),
     allow_empty: bool = False,
     strict: bool = False,
+    skip_defects: bool = False,
+    allow_loss: bool = False,
     create_schemas: bool | None = None,
     settings: Mapping[str, Any] | None = None,
     cwd: str | Path | None = None,
@@ -124,4 +141,5 @@ def render_ddl(
     adapter = get_adapter(dialect, TargetOptions(create_schemas=create_schemas, settings=dict(settings or {})))
     model = load_model(paths, models, exclude=exclude, include=include, cwd=cwd)
     check_model(model)
-    return build_schema(model, adapter, allow_empty=allow_empty, strict=strict).text
+    return build_schema(model, adapter, allow_empty=allow_empty, strict=strict, skip_defects=skip_defects,
+                        allow_loss=allow_loss).text

@@ -1,8 +1,9 @@
-"""The command line: options -> core -> stdout, and the one place that picks exit codes.
+"""The command line: options -> core -> output, and the one place that picks exit codes.
 
-stdout is Atlas's input, so it is guarded at the file-descriptor level (see `guarded`). Exit codes: 0 success;
-1 any failure (the model, the dialect, an option value), with one line on stderr and nothing on
-stdout; 2 a command line Typer cannot parse; 3 `check` found drift (its report on stdout).
+`run_cli` runs in the child process (child.py); the parent (parent.py) writes the output to stdout. A
+command returns its output through `guarded`, which keeps whatever the model prints off it. Exit codes:
+0 success; 1 any failure (the model, the dialect, an option value); 2 a command line that cannot be
+parsed; 3 `check` found drift (its report is the output). Every failure is one line on stderr.
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ import traceback
 from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TextIO
+from typing import Annotated, Any, Optional
 
 import typer
+
+try:  # Typer 0.2x carries its own copy of Click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover - Typer on the click package
+    from click.exceptions import ClickException, UsageError
 
 from . import __version__
 from .errors import ProviderError
@@ -30,6 +36,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=False,
     invoke_without_command=True,
+    # Plain text, no boxes: every message a user can cause is one line on stderr (see run_cli).
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Print the DDL of a SQLAlchemy model for Atlas (data \"external_schema\"), and keep targets in sync.",
 )
@@ -37,6 +46,10 @@ app = typer.Typer(
 
 def warn(message: str) -> None:
     print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def say(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
 
 
 def _version(value: bool) -> None:
@@ -55,10 +68,13 @@ def _settings(pairs: list[str]) -> dict[str, str]:
     return settings
 
 
-PathOpt = Annotated[Optional[list[Path]], typer.Option("--path", "-p", help="Folder (or .py file) of model modules; repeatable.")]
+PathOpt = Annotated[Optional[list[str]], typer.Option("--path", "-p", help="Folder (or .py file, or dotted module name) of model modules; repeatable.")]
 ModelOpt = Annotated[Optional[list[str]], typer.Option("--model", "-m", help="pkg.module[:attr] naming a Base, registry, MetaData or Table; repeatable.")]
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files/folders (relative to the working directory) not to import; repeatable.")]
 IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Glob of skipped files/folders (tests, migrations, hidden) to import anyway; repeatable.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", help="List every file and folder under --path that is not imported, and why.")]
+SkipDefectsOpt = Annotated[Optional[bool], typer.Option("--skip-defects/--no-skip-defects", help="Leave out the model's objects a target's database would reject (a third-party model you cannot edit), one warning each; default: skip-defects under [tool.atlas-provider] in ./pyproject.toml.")]
+AllowLossOpt = Annotated[bool, typer.Option("--allow-loss", help="Let an application target leave out or weaken a foreign key, unique index or check (a warning instead of an error).")]
 SettingOpt = Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="Target-wide KEY=VALUE for the dialect (e.g. ClickHouse engine=ReplacingMergeTree); repeatable.")]
 
 
@@ -73,9 +89,11 @@ def main_command(
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Print an empty schema instead of failing when no table is found.")] = False,
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when the target cannot express something the model declares.")] = False,
+    allow_loss: AllowLossOpt = False,
     setting: SettingOpt = None,
-    cache: Annotated[bool, typer.Option("--cache", help="Answer a repeated run from the cache when provably nothing changed (arguments, interpreter, every imported file).")] = False,
+    skip_defects: SkipDefectsOpt = None,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Compatibility: skip model modules that fail to import, with a warning each (their tables are then missing).")] = False,
+    verbose: VerboseOpt = False,
     show_traceback: Annotated[bool, typer.Option("--traceback", help=f"Show the full stack on errors (or set {TRACEBACK_ENV}=1).")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
@@ -85,7 +103,9 @@ def main_command(
         return
     if dialect is None:
         raise typer.BadParameter("is required", param_hint="--dialect")
-    from .config import target_options
+    from .config import skip_defects as skip_defects_setting, target_options
+
+    settings = _settings(setting or [])
 
     def run() -> str:
         from .api import build_schema, check_model
@@ -97,96 +117,111 @@ def main_command(
         # peak memory measured the same with it off), at a cost of up to a third of the run.
         gc.disable()
 
-        options = target_options(dialect, create_schemas=create_schemas, cli_settings=_settings(setting or []))
+        options = target_options(dialect, create_schemas=create_schemas, cli_settings=settings)
         adapter = get_adapter(dialect, options)
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [],
-                            skip_errors=skip_errors, warn=warn)
+                            skip_errors=skip_errors, warn=warn, verbose=say if verbose else None)
         check_model(loaded)
-        schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict)
-        warnings = [f"{PROG}: warning: {line}" for line in schema.losses.lines()]
-        for line in warnings:
-            print(line, file=sys.stderr)
-        if cache:
-            from .cache import store
-
-            store(sys.argv[1:], schema.text, warnings)
+        schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict,
+                              skip_defects=skip_defects_setting(skip_defects), allow_loss=allow_loss)
+        for line in [*schema.notes, *schema.losses.lines()]:
+            warn(line)
         return schema.text
 
     guarded(run, show_traceback)
 
 
 def guarded(run: Callable[[], str | None], show_traceback: bool = False) -> None:
-    """The error boundary around one command.
+    """The error boundary around one command's work: `run` loads the model and returns the output.
 
-    While `run` works, descriptor 1 points at stderr, so nothing the model prints (even from C code)
-    reaches stdout; its result is written to the real stdout once, after it succeeded. Our errors
-    become one line and exit 1; a bug gets one line and a hint; the stack only on request.
+    While `run` works, whatever prints to `sys.stdout` goes to stderr; its result is the command's output.
+    Our errors become one line and exit 1; a bug gets one line and a hint; the stack only on request.
+    Model code runs only inside `run`.
     """
-    show = show_traceback or os.environ.get(TRACEBACK_ENV, "") not in ("", "0")
-    with _stdout_guard() as write:
+    show = show_traceback or _traceback_env()
+    with _output_channel() as deliver:
         try:
             text = run()
         except ProviderError as error:
             if show:
                 traceback.print_exc()
-            print(f"{PROG}: error: {_one_line(str(error))}", file=sys.stderr)
+            _error(str(error))
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # a bug in the provider: still one line, stack on request
             if show:
                 traceback.print_exc()
-            print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(str(error))} "
-                  f"(run with --traceback for details)", file=sys.stderr)
+            _internal_error(error)
             raise typer.Exit(1) from None
         if text:
-            write(text)
+            deliver(text)
 
 
 @contextlib.contextmanager
-def _stdout_guard() -> Iterator[Callable[[str], None]]:
-    sys.stdout.flush()
-    try:
-        fd = sys.stdout.fileno()
-        saved = os.dup(fd)
-    except (AttributeError, OSError, ValueError):  # no real descriptor (in-process test runners)
-        stream = sys.stdout
-        with contextlib.redirect_stdout(sys.stderr):
-            yield _writer_for_stream(stream)
+def _output_channel() -> Iterator[Callable[[str], None]]:
+    """In the child, `sys.stdout` is sealed for good (child.ChildStdout): a model's thread that prints after
+    `run` returned still reaches stderr only. In-process (tests, CliRunner), stdout is redirected meanwhile."""
+    stdout = sys.stdout
+    seal = getattr(stdout, "seal", None)
+    if seal is not None:
+        yield seal()
         return
-    os.dup2(sys.stderr.fileno(), fd)
+
+    def deliver(text: str) -> None:
+        stdout.write(text)
+        stdout.flush()
+
+    with contextlib.redirect_stdout(sys.stderr):
+        yield deliver
+
+
+def run_cli(argv: list[str]) -> int:
+    """Parse `argv`, run the command, return its exit code; every failure is one line on stderr."""
+    show = "--traceback" in argv or _traceback_env()
     try:
-        yield _writer_for_fd(saved)
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
+        code = app(args=argv, prog_name=PROG, standalone_mode=False)
+    except UsageError as error:
+        where = f"{error.ctx.command_path} --help" if error.ctx is not None else f"{PROG} --help"
+        _error(f"{error.format_message()} (see '{where}')")
+        return 2
+    except ClickException as error:
+        _error(error.format_message())
+        return error.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _error("interrupted")
+        return 1
+    except ProviderError as error:  # raised while reading options, outside a command's `guarded`
+        if show:
+            traceback.print_exc()
+        _error(str(error))
+        return 1
+    except Exception as error:
+        if show:
+            traceback.print_exc()
+        _internal_error(error)
+        return 1
+    if code == 130:  # Typer's answer to KeyboardInterrupt
+        _error("interrupted")
+        return 1
+    return code if isinstance(code, int) else 0
 
 
-def _writer_for_fd(fd: int) -> Callable[[str], None]:
-    def write(text: str) -> None:
-        view = memoryview(text.encode("utf-8"))
-        while view:
-            view = view[os.write(fd, view):]
-    return write
+def _traceback_env() -> bool:
+    return os.environ.get(TRACEBACK_ENV, "") not in ("", "0")
 
 
-def _writer_for_stream(stream: TextIO) -> Callable[[str], None]:
-    def write(text: str) -> None:
-        stream.write(text)
-        stream.flush()
-    return write
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+
+
+def _internal_error(error: Exception) -> None:
+    print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(str(error))} "
+          f"(run with --traceback for details)", file=sys.stderr)
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def main() -> None:
-    """Kept for callers of `atlas_provider.cli:main`; the console scripts use `__main__.main`."""
-    from .__main__ import main as entry
-
-    entry()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,19 +252,28 @@ def _traceback(ctx: typer.Context) -> bool:
     return bool((ctx.obj or {}).get("traceback"))
 
 
-def _schemas(path: list[Path] | None, model: list[str] | None, exclude: list[str] | None,
+def _schemas(path: list[str] | None, model: list[str] | None, exclude: list[str] | None,
              include: list[str] | None, dialects: list[str], *, allow_empty: bool = False,
-             create_schemas: bool | None = None, strict: bool = False) -> tuple[Any, list[Any]]:
-    """Load the model once, then build every target's schema from it (settings from pyproject.toml)."""
+             create_schemas: bool | None = None, strict: bool = False,
+             verbose: bool = False, skip_defects: bool | None = None,
+             allow_loss: bool = False) -> tuple[Any, list[Any]]:
+    """Load the model once, then build every target's schema from it (settings from pyproject.toml); warn
+    about the model's defects, each line once however many targets share it."""
     from .api import build_schema, check_model
-    from .config import target_options
+    from .config import skip_defects as skip_defects_setting, target_options
     from .dialects import get_adapter
     from .loading import load_model
 
     adapters = [get_adapter(d, target_options(d, create_schemas=create_schemas)) for d in dialects]
-    loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn)
+    loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn,
+                        verbose=say if verbose else None)
     check_model(loaded)
-    return loaded, [build_schema(loaded, a, allow_empty=allow_empty, strict=strict) for a in adapters]
+    skip = skip_defects_setting(skip_defects)
+    schemas = [build_schema(loaded, a, allow_empty=allow_empty, strict=strict, skip_defects=skip,
+                            allow_loss=allow_loss) for a in adapters]
+    for line in dict.fromkeys(line for schema in schemas for line in schema.notes):
+        warn(line)
+    return loaded, schemas
 
 
 CHECK_HELP = (
@@ -250,6 +294,9 @@ def check_command(
     exclude: ExcludeOpt = None,
     include: IncludeOpt = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table (terminal), json (CI) or markdown (pull requests).")] = ReportFormat.table,
+    verbose: VerboseOpt = False,
+    skip_defects: SkipDefectsOpt = None,
+    allow_loss: AllowLossOpt = False,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -260,7 +307,9 @@ def check_command(
         from .parity import build_report
         from .parity_format import render
 
-        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True)
+        loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True, verbose=verbose,
+                                   skip_defects=skip_defects, allow_loss=True)
+        found["blocking"] = [f"{s.dialect}: {s.losses.error_message()}" for s in schemas if s.losses.blocking() and not allow_loss]
         if not loaded.tables:
             raise EmptySchemaError("no tables found; nothing to compare")
         report = found["report"] = build_report(loaded, schemas)
@@ -268,8 +317,11 @@ def check_command(
 
     guarded(run, _traceback(ctx))
     report = found["report"]
-    if not report.ok:
-        print(f"{PROG}: drift: {report.summary()}", file=sys.stderr)
+    # Integrity losses are listed in the report; the direct command refuses them, so they are drift too.
+    problems = ([] if report.ok else [report.summary()]) + found["blocking"]
+    for problem in problems:
+        print(f"{PROG}: drift: {problem}", file=sys.stderr)
+    if problems:
         raise typer.Exit(DRIFT_EXIT)
 
 
@@ -290,6 +342,9 @@ def schema_command(
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Write an empty schema instead of failing when a target gets no table.")] = False,
     create_schemas: Annotated[Optional[bool], typer.Option("--create-schemas/--no-create-schemas", help="Emit CREATE SCHEMA for the schemas tables use (default: when there are any).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail when a target cannot express something the model declares.")] = False,
+    verbose: VerboseOpt = False,
+    skip_defects: SkipDefectsOpt = None,
+    allow_loss: AllowLossOpt = False,
 ) -> None:
     """One file per target, written after every target's schema was built."""
     dialects = _dialects(dialect)
@@ -298,7 +353,8 @@ def schema_command(
         from .errors import UsageError
 
         _, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=allow_empty,
-                              create_schemas=create_schemas, strict=strict)
+                              create_schemas=create_schemas, strict=strict, verbose=verbose,
+                              skip_defects=skip_defects, allow_loss=allow_loss)
         for schema in schemas:
             for line in schema.losses.lines():
                 warn(line)
@@ -344,9 +400,9 @@ def init_command(
         if not path and not model:
             raise UsageError("nothing to load: give --path DIR or --model pkg.module[:attr]")
         for folder in path or []:
-            if not folder.exists():
+            if not Path(folder).exists():
                 raise UsageError("path does not exist", where=f"--path {folder}")
-        source = [*_pairs("--path", [str(p) for p in path or []]), *_pairs("--model", model or []),
+        source = [*_pairs("--path", path or []), *_pairs("--model", model or []),
                   *_pairs("--exclude", exclude or []), *_pairs("--include", include or [])]
         targets = plan_targets(source, [(d, get_adapter(d).role) for d in dialects])
         write_new(file, atlas_hcl(source, targets), force=force)

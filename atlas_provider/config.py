@@ -1,4 +1,5 @@
-"""Target-wide settings: pyproject.toml's [tool.atlas-provider.<dialect>] under command-line --setting.
+"""Target-wide settings: pyproject.toml's [tool.atlas-provider.<dialect>] under command-line --setting, and
+the run-wide `skip-defects` key of [tool.atlas-provider] under --skip-defects / --no-skip-defects.
 
 Precedence, lowest first: the adapter's built-in defaults, pyproject.toml in the working directory,
 --setting KEY=VALUE on the command line, then per table or column `info` in the model itself.
@@ -20,22 +21,41 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 SECTION = "atlas-provider"
+SKIP_DEFECTS = "skip-defects"
 
 
-def pyproject_settings(dialect: str, cwd: Path | None = None) -> dict[str, Any]:
-    """The [tool.atlas-provider.<dialect>] table of ./pyproject.toml, or {}."""
+def _section(cwd: Path | None) -> tuple[dict[str, Any], Path]:
+    """The [tool.atlas-provider] table of ./pyproject.toml ({} when there is none), and the file's path."""
     file = (cwd or Path.cwd()) / "pyproject.toml"
     if not file.is_file():
-        return {}
+        return {}, file
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UsageError(f"cannot read it: {error}", where=str(file)) from None
     section = data.get("tool", {}).get(SECTION, {})
-    table = section.get(canonical_name(dialect), {}) if isinstance(section, dict) else {}
+    return (section if isinstance(section, dict) else {}), file
+
+
+def pyproject_settings(dialect: str, cwd: Path | None = None) -> dict[str, Any]:
+    """The [tool.atlas-provider.<dialect>] table of ./pyproject.toml, or {}."""
+    section, file = _section(cwd)
+    table = section.get(canonical_name(dialect), {})
     if not isinstance(table, dict):
         raise UsageError(f"[tool.{SECTION}.{canonical_name(dialect)}] must be a table", where=str(file))
     return dict(table)
+
+
+def skip_defects(cli_value: bool | None = None, cwd: Path | None = None) -> bool:
+    """--skip-defects / --no-skip-defects when given, else `skip-defects` under [tool.atlas-provider] in
+    ./pyproject.toml (for a model the team cannot edit, set once for every run), else False."""
+    if cli_value is not None:
+        return cli_value
+    section, file = _section(cwd)
+    value = section.get(SKIP_DEFECTS, False)
+    if not isinstance(value, bool):
+        raise UsageError(f"[tool.{SECTION}] {SKIP_DEFECTS} must be true or false, not {value!r}", where=str(file))
+    return value
 
 
 def target_options(

@@ -1,4 +1,13 @@
-"""What a target cannot express, recorded while adapting, told on stderr, an error under --strict."""
+"""What a target cannot express, recorded while adapting: an error or a warning by the kind of loss.
+
+Atlas throws a successful program's stderr away, so a warning never reaches an Atlas user. On an
+application target, leaving out or weakening something the model declares for integrity (a foreign key,
+a unique or partial unique index, a check) would let production accept rows the model forbids, or refuse
+rows it allows, without a word: that is an error unless the model excludes the object for the dialect or
+the run passes --allow-loss. A loss that changes no row's fate (a comment, a plain index) stays a warning,
+and so does everything on the lake, which enforces nothing by design. --strict makes every loss an error.
+Severity is a property of the kind, decided here and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +16,13 @@ from dataclasses import dataclass, field
 
 
 MAX_LISTED = 8  # one line per kind stays readable; the parity report lists every item
+
+# Kinds whose loss changes no row's fate: speed or documentation only. Every other kind (foreign key,
+# unique constraint, unique expression index, partial unique index, check constraint, and any kind not
+# listed here) guards integrity on an application target.
+COSMETIC_KINDS = frozenset({"comment", "expression index", "partial index", "index", "collation"})
+# What happened to the object, for the report line; the default is "left out".
+WEAKENED_KINDS = {"partial index": "made full", "partial unique index": "made full"}
 
 
 @dataclass(frozen=True, order=True)
@@ -28,12 +44,32 @@ class LossReport:
 
     dialect: str
     losses: list[Loss] = field(default_factory=list)
+    enforcing: bool = True  # an application target; False for the lake, where every loss is a warning
+    notes: list[str] = field(default_factory=list)  # not losses: what Atlas will not carry over
 
     def add(self, kind: str, subject: str, reason: str = "") -> None:
         self.losses.append(Loss(kind, subject, reason))
 
+    def note(self, text: str) -> None:
+        """Something the output does that Atlas will not carry into a migration (a trigger, say)."""
+        if text not in self.notes:
+            self.notes.append(text)
+
     def __bool__(self) -> bool:
         return bool(self.losses)
+
+    def blocking(self) -> list[Loss]:
+        """The losses that fail the run unless --allow-loss: integrity kinds on an application target."""
+        if not self.enforcing:
+            return []
+        return sorted({loss for loss in self.losses if loss.kind not in COSMETIC_KINDS})
+
+    def error_message(self) -> str:
+        """One line naming every blocking loss and the two ways on."""
+        blocking = self.blocking()
+        what = "; ".join(line.split(": ", 1)[1] for line in LossReport(self.dialect, blocking).lines())
+        return (f"{what}; the database would not enforce what the model declares. Exclude it for this dialect in "
+                f"the model (info={{\"atlas\": {{\"exclude\": [\"{self.dialect}\"]}}}}) or pass --allow-loss")
 
     def lines(self) -> list[str]:
         """`clickhouse: 3 foreign keys left out (ClickHouse has no foreign keys): a, b, c`, sorted."""
@@ -46,8 +82,9 @@ class LossReport:
             why = f" ({reason})" if reason else ""
             shown = ", ".join(subjects[:MAX_LISTED])
             more = f" and {len(subjects) - MAX_LISTED} more" if len(subjects) > MAX_LISTED else ""
-            lines.append(f"{self.dialect}: {len(subjects)} {noun} left out{why}: {shown}{more}")
-        return lines
+            verb = WEAKENED_KINDS.get(kind, "left out")
+            lines.append(f"{self.dialect}: {len(subjects)} {noun} {verb}{why}: {shown}{more}")
+        return lines + [f"{self.dialect}: {note}" for note in self.notes]
 
 
 def _plural(noun: str) -> str:

@@ -1,9 +1,16 @@
 """Put the tables in an order Atlas can execute on an empty database.
 
 Tables come in dependency order (a table after the tables its foreign keys refer to), ties broken by
-(schema, name). Where foreign keys form a cycle, the cycle is broken at the first table by name that
-is still waiting: its foreign keys to tables not yet created are set aside and added with ALTER TABLE
-after every table exists. All tie-breaking lives in this one module.
+(schema, name). Where foreign keys form a cycle, the cycle is broken at a table that is in it: the first
+by name among the tables of a cycle that waits on nothing outside it. Only its foreign keys to tables of
+that cycle not yet created are set aside and added with ALTER TABLE after every table exists. All
+tie-breaking lives in this one module.
+
+Foreign keys keep the order the model declares them in (SQLAlchemy's creation order), inline and deferred
+alike. MySQL and MariaDB name an unnamed foreign key `<table>_ibfk_<n>` in the order they create them
+(https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-naming); Atlas matches
+objects by name, so the same order as `metadata.create_all()` and across releases means no foreign key is
+dropped and added again. A new foreign key declared last takes the next number.
 
 This is Kahn's algorithm with a heap rather than SQLAlchemy's `sort_tables_and_constraints`: that
 one sorts in layers, which is quadratic on a chain of foreign keys (5,000 tables, each referring to
@@ -30,12 +37,63 @@ class Order:
     deferred: list[ForeignKeyConstraint]
 
 
-def foreign_key_key(fk: ForeignKeyConstraint) -> tuple[str, str, str, str]:
-    return (fk.table.schema or "", fk.table.name, str(fk.name or ""), ",".join(c.name for c in fk.columns))
+def declaration_order(fks: object) -> list[ForeignKeyConstraint]:
+    """Foreign keys in the order the model declared them (what CREATE TABLE lists them in)."""
+    return sorted(fks, key=lambda fk: fk._creation_order)  # type: ignore[arg-type, attr-defined]
 
 
 def _referred(fk: ForeignKeyConstraint) -> str:
     return fk.elements[0].target_fullname.rsplit(".", 1)[0]
+
+
+def _cycles(waiting_on: dict[str, set[str]]) -> dict[str, int]:
+    """Table -> id of its strongly connected component, for tables in a cycle of two or more tables
+    (Tarjan's algorithm, iterative: a chain of thousands of tables must not exhaust the stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    counter = 0
+    for root in sorted(waiting_on):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(waiting_on[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, parents = work[-1]
+            advanced = False
+            for parent in parents:
+                if parent not in index:
+                    index[parent] = low[parent] = counter
+                    counter += 1
+                    stack.append(parent)
+                    on_stack.add(parent)
+                    work.append((parent, iter(sorted(waiting_on[parent]))))
+                    advanced = True
+                    break
+                if parent in on_stack:
+                    low[node] = min(low[node], index[parent])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                if len(members) > 1:
+                    for member in members:
+                        component[member] = index[node]
+    return component
 
 
 def order_tables(tables: list[Table], *, can_alter: bool) -> Order:
@@ -52,13 +110,15 @@ def order_tables(tables: list[Table], *, can_alter: bool) -> Order:
                 waiting_on[table.fullname].add(parent)
                 needed_by[parent].add(table.fullname)
 
+    component = _cycles(waiting_on)
+    in_cycles = sorted(component, key=keys.__getitem__)
     ready = [(keys[name], name) for name, parents in waiting_on.items() if not parents]
     heapq.heapify(ready)
     done: set[str] = set()
     order: list[str] = []
     while len(order) < len(by_name):
-        if not ready:  # a cycle: release the first waiting table by name
-            name = min((n for n in by_name if n not in done), key=keys.__getitem__)
+        if not ready:
+            name = _cycle_breaker(in_cycles, done, waiting_on, component)
             waiting_on[name].clear()
             heapq.heappush(ready, (keys[name], name))
         _, name = heapq.heappop(ready)
@@ -78,7 +138,7 @@ def order_tables(tables: list[Table], *, can_alter: bool) -> Order:
     for name in order:
         table = by_name[name]
         inline: list[ForeignKeyConstraint] = []
-        for fk in table.foreign_key_constraints:
+        for fk in declaration_order(table.foreign_key_constraints):
             parent = _referred(fk)
             later = parent != name and parent not in created
             if can_alter and (fk.use_alter or later):
@@ -86,5 +146,15 @@ def order_tables(tables: list[Table], *, can_alter: bool) -> Order:
             else:
                 inline.append(fk)
         created.add(name)
-        result.append((table, sorted(inline, key=foreign_key_key)))
-    return Order(result, sorted(deferred, key=foreign_key_key))
+        result.append((table, inline))
+    return Order(result, deferred)
+
+
+def _cycle_breaker(in_cycles: list[str], done: set[str], waiting_on: dict[str, set[str]],
+                   component: dict[str, int]) -> str:
+    """The first table by name that is in a cycle and waits only on tables of that cycle. One exists
+    whenever nothing is ready: the cycles nothing else holds up qualify, every table in them."""
+    for name in in_cycles:
+        if name not in done and all(component.get(parent) == component[name] for parent in waiting_on[name]):
+            return name
+    raise AssertionError("no table is ready and none breaks a cycle")  # cannot happen: see the docstring

@@ -33,6 +33,7 @@ from .loading import Model
 from .losses import Loss
 from .selection import accepted
 from .typefacts import TEMPORAL, Facts, model_facts, short_name, target_facts
+from .validation import Defect
 
 PRESENT, ADAPTED, EXCLUDED, DROPPED, ADDED = "present", "adapted", "excluded", "dropped", "added"
 MISSING = "missing"  # the drift kind of a dropped table or column: only an exclusion clears it
@@ -239,8 +240,13 @@ def build_report(model: Model, schemas: Sequence[Schema]) -> ParityReport:
                 if extra.name not in known:
                     rows.append(Row(table.fullname, extra.name, target.dialect, ADDED,
                                     target.schema.adapter.column_type(extra)))
-    losses = {schema.dialect: sorted(set(schema.losses.losses)) for schema in schemas}
+    losses = {schema.dialect: sorted({*schema.losses.losses, *map(_skipped, schema.skipped)}) for schema in schemas}
     return ParityReport([schema.dialect for schema in schemas], rows, losses)
+
+
+def _skipped(defect: Defect) -> Loss:
+    """A model defect --skip-defects left out of a target, as the report lists what a target lacks."""
+    return Loss("model defect", defect.subject, defect.problem)
 
 
 class _Target:

@@ -9,6 +9,7 @@ statement contains `;` (a function or trigger body from a DDL event) the file sw
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -105,33 +106,56 @@ def _is_sqlalchemy_listener(listener: Any) -> bool:
 def build_statements(order: Order, adapter: Adapter, report: LossReport, *, create_schemas: bool | None) -> list[Statement]:
     """Every statement of the schema, in execution order."""
     tables = [table for table, _ in order.tables]
+    for table in tables:
+        _refuse_control_characters(table, adapter)
     out: list[Statement] = []
 
     def emit(elements: Iterable[ClauseElement], table: Table | None = None) -> None:
         name = table.fullname if table is not None else None
         out.extend(Statement(compile_sql(e, adapter, name), name) for e in elements)
 
-    schemas = sorted({t.schema for t in tables if t.schema})
+    def emit_events(target: Table | MetaData, event_name: str) -> None:
+        start = len(out)
+        emit(_event_elements(target, event_name, adapter), target if isinstance(target, Table) else None)
+        _note_objects_atlas_does_not_read(out[start:], report)
+
+    schemas = adapter.created_schemas(tables)
     if schemas and create_schemas is not False:
         emit(adapter.schema_elements(schemas))
     emit(adapter.type_elements(tables))
     emit(adapter.sequence_elements(tables))
     metadatas = list({id(t.metadata): t.metadata for t in tables}.values())
     for metadata in metadatas:
-        emit(_event_elements(metadata, "before_create", adapter))
+        emit_events(metadata, "before_create")
     for table, inline_fks in order.tables:
-        emit(_event_elements(table, "before_create", adapter), table)
+        emit_events(table, "before_create")
         fks = inline_fks if adapter.supports_foreign_keys else []
         emit([CreateTable(table, include_foreign_key_constraints=fks)], table)
         emit(adapter.comment_elements(table), table)
         emit(adapter.index_elements(table, report), table)
-        emit(_event_elements(table, "after_create", adapter), table)
+        emit_events(table, "after_create")
     if adapter.supports_foreign_keys:
         for fk in order.deferred:
             emit([_add_constraint(fk)], fk.table)
     for metadata in metadatas:
-        emit(_event_elements(metadata, "after_create", adapter))
+        emit_events(metadata, "after_create")
     return out
+
+
+# Open-source Atlas inspects tables, views (on some drivers), indexes and constraints, not functions,
+# procedures or triggers: created on the dev database, they never reach a migration
+# (https://atlasgo.io/atlas-schema/sql#function is a Pro feature). Read from the compiled text, never changed.
+_UNREAD_OBJECT = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+|OR\s+ALTER\s+|DEFINER\s*=\s*\S+\s+)?"
+                            r"(?:CONSTRAINT\s+)?(FUNCTION|PROCEDURE|TRIGGER)\b", re.IGNORECASE)
+
+
+def _note_objects_atlas_does_not_read(statements: list[Statement], report: LossReport) -> None:
+    for statement in statements:
+        found = _UNREAD_OBJECT.match(statement.sql)
+        if found:
+            kind = found.group(1).lower()
+            report.note(f"a DDL event creates a {kind}; open-source Atlas does not read {kind}s from the dev "
+                        f"database, so no migration will create it: add it to a migration by hand")
 
 
 def _add_constraint(fk: ForeignKeyConstraint) -> AddConstraint:
@@ -147,12 +171,31 @@ def _add_constraint(fk: ForeignKeyConstraint) -> AddConstraint:
         return element
 
 
+def _has_control_character(text: str) -> bool:
+    # Cc: C0 and C1 controls (newline, carriage return, NEL...); Zl, Zp: the Unicode line and paragraph separators
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text)
+
+
+def _refuse_control_characters(table: Table, adapter: Adapter) -> None:
+    """A name with a newline would end a `-- atlas:pos` comment early and put the rest outside it, where Atlas
+    reads SQL; no database needs such a name, so it is refused (on every target, whatever the quoting)."""
+    names = [("table", table.fullname), *(("column", f"{table.fullname}.{c.name}") for c in table.columns),
+             *(("index", str(i.name)) for i in table.indexes if i.name),
+             *(("constraint", str(c.name)) for c in table.constraints if isinstance(c.name, str))]
+    for kind, name in names:
+        if _has_control_character(name):
+            raise RenderError(f"the {kind} name {name!r} contains a control character (a newline?); rename it",
+                              dialect=adapter.name, table=repr(table.fullname))
+
+
 def position_lines(tables: Iterable[Table], origins: dict[str, Origin]) -> list[str]:
-    """`-- atlas:pos <table>[type=table] <file>:<line>` for every table whose origin is known."""
+    """`-- atlas:pos <table>[type=table] <file>:<line>` for every table whose origin is known. Table names
+    with control characters were refused before; a file path with one gets no position line (it would
+    not stay inside the comment)."""
     lines = []
     for table in tables:
         origin = origins.get(table.fullname)
-        if origin is not None:
+        if origin is not None and not _has_control_character(origin.path):
             lines.append(f"-- atlas:pos {table.fullname}[type=table] {origin.path}:{origin.line}")
     return lines
 

@@ -196,11 +196,12 @@ def select(tables: Sequence[Table], target: Target, where: dict[str, str]) -> Se
                 items.append(item)
         if items:
             excluded_items[table.fullname] = items
-    kept_names = {t.fullname for t in kept}
+    left_out = {t.fullname for t in excluded_tables}
     for table in kept:  # a foreign key to a table this target does not get cannot stay
         items = excluded_items.get(table.fullname, [])
         for fk in sorted(table.foreign_key_constraints, key=lambda f: [e.target_fullname for e in f.elements]):
-            if fk not in items and _referred_fullname(fk) not in kept_names:
+            # one to a table the model lacks stays, for validation.py to refuse
+            if fk not in items and _referred_fullname(fk) in left_out:
                 items.append(fk)
         if items:
             excluded_items[table.fullname] = items

@@ -1,35 +1,182 @@
-"""Model defects that every database would reject, caught before anything is printed.
+"""Model defects, judged per target: what that target's database would reject, found before anything is printed.
 
-Each is a mistake real projects ship: a foreign key to a table that is not in the model, or to a
-column that is neither the primary key nor unique, an index with no columns, two indexes with one
-name. The message says which model, where it was defined, and what the user can do.
+Real models ship mistakes: a foreign key to a table that is not in the model, or to columns that are not a
+unique key, an index with no columns, one index name used twice. A defect is refused only where the target's
+database rejects it; the facts live on the dialect adapters (`referred_key`, `index_names_per_schema`,
+`foreign_key_refusals`). Where the database accepts it (MariaDB and SQLite take a foreign key to non-unique
+columns) it is emitted with a warning. The same index declared twice, identically, is one index.
+
+A refusal names the object, where it was defined and the way on: the concrete change for a model the user
+owns, `--skip-defects` for one they cannot edit (an installed application), which leaves out exactly the
+objects this target rejects, one warning each, and prints the rest.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from dataclasses import dataclass
+from enum import Enum
 
 from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Table, UniqueConstraint
 from sqlalchemy.exc import NoReferencedColumnError, NoReferencedTableError
+from sqlalchemy.sql.schema import SchemaItem
 
+from .dialects.base import Adapter, ReferredKey
 from .errors import ModelError
 from .loading import Model
+from .selection import Selection, atlas_info, kept_foreign_keys
+
+# Folders that hold installed distributions: a model defined there is not the user's to edit.
+INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
+SKIP_HINT = "skip-defects = true under [tool.atlas-provider] in pyproject.toml"
 
 
-def _unique_column_sets(table: Table) -> list[frozenset[str]]:
-    sets = [frozenset(c.name for c in table.primary_key.columns)]
-    sets += [frozenset(c.name for c in con.columns) for con in table.constraints if isinstance(con, UniqueConstraint)]
-    sets += [frozenset(c.name for c in ix.columns) for ix in table.indexes if _whole_columns_unique(ix)]
-    sets += [frozenset({c.name}) for c in table.columns if c.unique]
-    return [s for s in sets if s]
+class Verdict(Enum):
+    REJECTED = "rejected"  # the target's database refuses it: an error, or left out under --skip-defects
+    ACCEPTED = "accepted"  # the database takes it although it is a defect: emitted, with a warning
+    DUPLICATE = "duplicate"  # declared again identically: emitted once, with a note
 
 
-def _whole_columns_unique(index: Index) -> bool:
-    """A unique index a foreign key can refer to: on plain columns, over every row. Unique on an
-    expression (lower(email)) or on some rows (postgresql_where=...) does not make the columns unique."""
-    partial = any(key.endswith("_where") and value is not None for key, value in index.dialect_kwargs.items())
-    plain = all(isinstance(expression, Column) for expression in index.expressions)
-    return bool(index.unique and index.columns and plain and not partial)
+@dataclass(frozen=True)
+class Defect:
+    """One object of the model that is a defect for one target."""
+
+    table: Table  # the table that declares it
+    item: SchemaItem  # the foreign key or index; leaving it out is the way past
+    subject: str  # "foreign key orders.email -> customers.email", "index 'ix_a' on customers"
+    problem: str
+    advice: str  # what the model's owner can change
+    verdict: Verdict = Verdict.REJECTED
+    kind: str = "foreign key"  # what --skip-defects leaves out
+
+
+@dataclass
+class Review:
+    """What one target makes of the model's defects: the selection without the objects left out, the
+    objects left out under --skip-defects, and the stderr lines (warnings and notes)."""
+
+    selection: Selection
+    skipped: list[Defect]
+    notes: list[str]
+
+
+def review(model: Model, selection: Selection, adapter: Adapter, *, skip_defects: bool = False) -> Review:
+    """Judge the defects of the tables `selection` gives `adapter`'s target.
+
+    Raises ModelError for the first object the target rejects, unless `skip_defects`, which leaves every
+    such object out instead. Identical duplicate indexes are left out but one, with a note.
+    """
+    defects = find_defects(model, selection, adapter)
+    rejected = [d for d in defects if d.verdict is Verdict.REJECTED]
+    if rejected and not skip_defects:
+        first = rejected[0]
+        raise ModelError(f"{first.subject}: {first.problem}; {_way_on(model, first)}", where=_place(model, first.table))
+    left_out = [d for d in defects if d.verdict is not Verdict.ACCEPTED]
+    notes = [_note(model, d, adapter) for d in defects]
+    return Review(_without(selection, left_out), rejected, notes)
+
+
+def find_defects(model: Model, selection: Selection, adapter: Adapter) -> list[Defect]:
+    """Every defect of the selected tables for this target, in table order: foreign keys, then indexes."""
+    by_name = {table.fullname: table for table in model.tables}
+    defects: list[Defect] = []
+    for table in selection.tables:
+        defects += _foreign_key_defects(table, selection, adapter, by_name)
+    defects += _index_defects(selection, adapter)
+    judged: set[int] = set()  # one defect per object: the first found says why
+    return [d for d in defects if id(d.item) not in judged and not judged.add(id(d.item))]  # type: ignore[func-returns-value]
+
+
+# ---- foreign keys ------------------------------------------------------------------------------------
+
+
+def _foreign_key_defects(table: Table, selection: Selection, adapter: Adapter,
+                         tables: dict[str, Table]) -> list[Defect]:
+    found: list[Defect] = []
+    resolved: list[tuple[ForeignKeyConstraint, list[Column]]] = []
+    for fk in sorted(kept_foreign_keys(table, selection), key=lambda f: [c.name for c in f.columns]):
+        try:
+            resolved.append((fk, [_referred_column(element, tables) for element in fk.elements]))
+        except (NoReferencedTableError, NoReferencedColumnError) as error:
+            # Refused on every target, SQLite and the lake included: the other databases reject it, SQLite
+            # fails every insert into the table once foreign keys are on ("no such table"), and a missing
+            # table most often means a model module was not loaded, whose tables Atlas would then drop.
+            element = next(e for e in fk.elements if not _resolves(e, tables))
+            advice = ("define that table in the model or load the module that does (--path/--model)"
+                      if isinstance(error, NoReferencedTableError) else "add that column or correct the reference")
+            found.append(Defect(table, fk, f"foreign key {_local(fk)} -> {element.target_fullname}",
+                                str(error).splitlines()[0], advice))
+    if not adapter.supports_foreign_keys:
+        return found  # the target leaves every foreign key out (and says so); what they refer to is moot
+    for fk, referred in resolved:
+        defect = _referred_key_defect(table, fk, referred, selection, adapter)
+        if defect is not None:
+            found.append(defect)
+    judged = {id(d.item) for d in found}
+    for fk, refusal in adapter.foreign_key_refusals(table, resolved):
+        if id(fk) not in judged:
+            judged.add(id(fk))
+            found.append(Defect(table, fk, _fk_subject(fk, _referred_of(fk, resolved)), refusal.problem,
+                                refusal.advice))
+    return found
+
+
+def _referred_key_defect(table: Table, fk: ForeignKeyConstraint, referred: list[Column], selection: Selection,
+                         adapter: Adapter) -> Defect | None:
+    """Whether the columns `fk` refers to are what this database needs (see ReferredKey)."""
+    names = tuple(c.name for c in referred)
+    keys = _unique_keys(referred[0].table, selection, adapter)
+    if names in keys or (not adapter.referred_key_in_order and frozenset(names) in {frozenset(k) for k in keys}):
+        return None
+    subject = _fk_subject(fk, referred)
+    advice = "mark it unique (unique=True or a UniqueConstraint) or refer to the primary key"
+    reordered = [key for key in keys if frozenset(key) == frozenset(names)]
+    if reordered and adapter.referred_key is not ReferredKey.ANYTHING:
+        order = ", ".join(reordered[0])
+        return Defect(table, fk, subject, f"the referenced columns are a unique key only in another order "
+                      f"({order}), which {adapter.name} rejects", f"refer to them in the key's order ({order})")
+    these = "the referenced columns are" if len(names) > 1 else "the referenced column is"
+    if adapter.referred_key is ReferredKey.UNIQUE:
+        return Defect(table, fk, subject, f"{these} neither the primary key nor unique, which {adapter.name} rejects",
+                      advice)
+    if adapter.referred_key is ReferredKey.INDEXED and not _leads_an_index(names, referred[0].table, selection):
+        return Defect(table, fk, subject, f"{these} neither unique nor the leading columns of an index, which "
+                      f"{adapter.name} rejects", advice)
+    return Defect(table, fk, subject, f"{these} neither the primary key nor unique; {adapter.non_unique_reference_note}",
+                  advice, Verdict.ACCEPTED)
+
+
+def _unique_keys(table: Table, selection: Selection, adapter: Adapter) -> list[tuple[str, ...]]:
+    """The column tuples this target makes unique on `table`: its primary key, unique constraints, and unique
+    indexes on plain columns over every row (lower(email), or WHERE active, does not make a column unique)."""
+    gone = selection.excluded_items.get(table.fullname, [])
+    keys = [tuple(c.name for c in table.primary_key.columns)]
+    keys += [tuple(c.name for c in con.columns) for con in table.constraints
+             if isinstance(con, UniqueConstraint) and con not in gone]
+    keys += [tuple(c.name for c in ix.columns) for ix in table.indexes
+             if ix not in gone and _whole_columns_unique(ix, adapter)]
+    return [key for key in keys if key]
+
+
+def _whole_columns_unique(index: Index, adapter: Adapter) -> bool:
+    # Only this dialect's own WHERE makes the index partial here: postgresql_where means nothing to MySQL.
+    partial = index.dialect_kwargs.get(f"{adapter.dialect.name}_where") is not None
+    return bool(index.unique and index.columns and _plain(index) and not partial)
+
+
+def _plain(index: Index) -> bool:
+    return all(isinstance(expression, Column) for expression in index.expressions)
+
+
+def _leads_an_index(names: tuple[str, ...], table: Table, selection: Selection) -> bool:
+    """InnoDB takes a foreign key to the leading columns of any index, in the index's order."""
+    gone = selection.excluded_items.get(table.fullname, [])
+    indexed = [tuple(c.name for c in table.primary_key.columns)]
+    indexed += [tuple(c.name for c in con.columns) for con in table.constraints
+                if isinstance(con, UniqueConstraint) and con not in gone]
+    indexed += [tuple(c.name for c in ix.columns) for ix in table.indexes if ix not in gone and _plain(ix)]
+    return any(key[: len(names)] == names for key in indexed)
 
 
 def _referred_column(element: ForeignKey, tables: dict[str, Table]) -> Column:
@@ -49,58 +196,123 @@ def _referred_column(element: ForeignKey, tables: dict[str, Table]) -> Column:
         return table.columns[column_name]
 
 
-def _check_foreign_key(fk: ForeignKeyConstraint, where: str, tables: dict[str, Table]) -> None:
-    local = ", ".join(f"{fk.table.name}.{c.name}" for c in fk.columns) or fk.table.name
-    referred: list[str] = []
-    target: Table | None = None
-    for element in fk.elements:
-        try:
-            column = _referred_column(element, tables)
-        except (NoReferencedTableError, NoReferencedColumnError) as error:
-            advice = ("define that table in the model or load the module that does (--path/--model)"
-                      if isinstance(error, NoReferencedTableError) else "add that column or correct the reference")
-            raise ModelError(
-                f"foreign key {local} -> {element.target_fullname}: {str(error).splitlines()[0]}; {advice}",
-                where=where,
-            ) from None
-        referred.append(column.name)
-        target = column.table
-    assert target is not None
-    if frozenset(referred) not in _unique_column_sets(target):
-        names = ", ".join(f"{target.fullname}.{name}" for name in referred)
-        raise ModelError(
-            f"foreign key {local} -> {names}: the referenced column is neither the primary key nor unique, "
-            f"which databases reject; mark it unique (unique=True or a UniqueConstraint) or refer to the primary key",
-            where=where,
-        )
+def _resolves(element: ForeignKey, tables: dict[str, Table]) -> bool:
+    try:
+        _referred_column(element, tables)
+    except (NoReferencedTableError, NoReferencedColumnError):
+        return False
+    return True
 
 
-def validate(model: Model) -> None:
-    """Raise ModelError for the first defect found, in table order."""
-    index_names: dict[tuple[str, str], str] = {}
-    by_name = {table.fullname: table for table in model.tables}
-    for table in model.tables:
-        where = model.where(table)
-        for fk in sorted(table.foreign_key_constraints, key=lambda f: [c.name for c in f.columns]):
-            _check_foreign_key(fk, where, by_name)
-        seen_in_table: dict[str, Index] = defaultdict()
-        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+def _local(fk: ForeignKeyConstraint) -> str:
+    return ", ".join(f"{fk.table.name}.{c.name}" for c in fk.columns) or fk.table.name
+
+
+def _fk_subject(fk: ForeignKeyConstraint, referred: list[Column]) -> str:
+    return f"foreign key {_local(fk)} -> {', '.join(f'{c.table.fullname}.{c.name}' for c in referred)}"
+
+
+def _referred_of(fk: ForeignKeyConstraint, resolved: list[tuple[ForeignKeyConstraint, list[Column]]]) -> list[Column]:
+    return next(referred for candidate, referred in resolved if candidate is fk)
+
+
+# ---- indexes -----------------------------------------------------------------------------------------
+
+
+def _index_defects(selection: Selection, adapter: Adapter) -> list[Defect]:
+    found: list[Defect] = []
+    first_by_name: dict[tuple[str, str], Table] = {}  # (schema, index name) -> the first table using it
+    for table in selection.tables:
+        gone = selection.excluded_items.get(table.fullname, [])
+        by_name: dict[str, list[Index]] = defaultdict(list)
+        for index in sorted((i for i in table.indexes if i not in gone), key=_definition):
             if not index.expressions:
-                raise ModelError(
-                    f"index {index.name!r} on {table.fullname} has no columns; give it columns or remove it",
-                    where=where,
-                )
-            name = str(index.name or "")
-            if not name:
+                found.append(Defect(table, index, f"index {index.name!r} on {table.fullname}", "it has no columns",
+                                    "give it columns or remove it", kind="index"))
+            elif index.name:
+                by_name[str(index.name)].append(index)
+        for name, same in sorted(by_name.items()):
+            found += _same_name_defects(table, name, same)
+            if not adapter.index_names_per_schema:
                 continue
-            if name in seen_in_table:
-                raise ModelError(f"index {name!r} is declared twice on {table.fullname}; remove one", where=where)
-            seen_in_table[name] = index
-            # PostgreSQL and SQLite index names are unique per schema, not per table
-            other = index_names.setdefault((table.schema or "", name), table.fullname)
-            if other != table.fullname:
-                raise ModelError(
-                    f"index name {name!r} is used on both {other} and {table.fullname}; index names must be unique "
-                    "within a schema",
-                    where=where,
-                )
+            # PostgreSQL and SQLite index names are unique per schema (SQLite: per database), not per table
+            namespace = ("" if adapter.flatten_schemas else table.schema or "", name)
+            other = first_by_name.setdefault(namespace, table)
+            if other is not table:
+                found += [Defect(table, index, f"index {name!r} on {table.fullname}",
+                                 f"the name is used on {other.fullname} too, and {adapter.name} index names are "
+                                 "unique within a schema",
+                                 "rename one (Index(name=...), or a naming convention with %(table_name)s)",
+                                 kind="index") for index in same]
+    return found
+
+
+def _same_name_defects(table: Table, name: str, indexes: list[Index]) -> list[Defect]:
+    """One name declared more than once on a table: identical declarations are one index (the others are
+    left out, with a note); differing ones are rejected, all of them, as nothing says which is meant."""
+    if len(indexes) < 2:
+        return []
+    subject = f"index {name!r} on {table.fullname}"
+    times = "twice" if len(indexes) == 2 else f"{len(indexes)} times"
+    definitions = sorted({_describe(index) for index in indexes})
+    if len({_definition(index) for index in indexes}) == 1:
+        return [Defect(table, index, subject, f"it is declared {times}, identically", "", Verdict.DUPLICATE, "index")
+                for index in indexes[1:]]
+    return [Defect(table, index, subject, f"it is declared {times}, differently: {' and '.join(definitions)}",
+                   "remove one or give them different names", kind="index")
+            for index in indexes]
+
+
+def _definition(index: Index) -> tuple[object, ...]:
+    """What makes two declarations of an index the same index: columns, options, targets."""
+    options = sorted((key, str(value)) for key, value in index.dialect_kwargs.items() if value is not None)
+    return (str(index.name or ""), _describe(index), tuple(options), repr(sorted(atlas_info(index).items())))
+
+
+def _describe(index: Index) -> str:
+    """`UNIQUE (email, lower(name))` plus the dialect options, for messages."""
+    parts = [e.name if isinstance(e, Column) else str(e) for e in index.expressions]
+    options = sorted(f"{key}={value}" for key, value in index.dialect_kwargs.items() if value is not None)
+    return f"{'UNIQUE ' if index.unique else ''}({', '.join(parts)})" + (f" {', '.join(options)}" if options else "")
+
+
+# ---- what the user reads -----------------------------------------------------------------------------
+
+
+def _without(selection: Selection, defects: list[Defect]) -> Selection:
+    """The selection with the defects' objects left out (adapting.py then drops them from its copies)."""
+    if not defects:
+        return selection
+    excluded = {name: list(items) for name, items in selection.excluded_items.items()}
+    for defect in defects:
+        excluded.setdefault(defect.table.fullname, []).append(defect.item)
+    return dataclasses.replace(selection, excluded_items=excluded)
+
+
+def _note(model: Model, defect: Defect, adapter: Adapter) -> str:
+    place = _place(model, defect.table)
+    if defect.verdict is Verdict.DUPLICATE:
+        return f"{place}: {defect.subject}: {defect.problem}; it is created once"
+    if defect.verdict is Verdict.ACCEPTED:
+        return f"{adapter.name}: {place}: {defect.subject}: {defect.problem}"
+    return f"{adapter.name}: {place}: left out {defect.subject} (--skip-defects): {defect.problem}"
+
+
+def _way_on(model: Model, defect: Defect) -> str:
+    """The concrete change for a model the user owns; --skip-defects for an installed one."""
+    skip = f"--skip-defects leaves this {defect.kind} out (or {SKIP_HINT})"
+    origin = model.origin(defect.table)
+    if origin is None:
+        return f"{defect.advice}; if the model is not yours to change, {skip}"
+    if INSTALLED_DIRS.intersection(origin.path.split("/")):
+        return f"it comes from an installed package, not yours to edit: {skip}"
+    return defect.advice
+
+
+def _place(model: Model, table: Table) -> str:
+    """file:line (table); for a table whose origin is unknown, the table and where its MetaData was filled."""
+    if model.origin(table) is not None:
+        return model.where(table)
+    siblings = sorted(str(origin.path) for other in model.tables
+                      if other.metadata is table.metadata and (origin := model.origin(other)) is not None)
+    return f"{table.fullname} (in the MetaData of {siblings[0]})" if siblings else table.fullname

@@ -1,6 +1,6 @@
 """Benchmark atlas-provider against atlas-provider-sqlalchemy and the bare import of the models.
 
-    python bench/run.py [--sizes 2,100,500] [--runs 5] [--python PY] [--with-cache] ...
+    python bench/run.py [--sizes 2,100,500] [--runs 5] [--python PY] ...
 
 See bench/README.md. Python stdlib only: the tools under test run in their own interpreters.
 """
@@ -39,8 +39,6 @@ class Tool:
     env: Callable[[ModelPackage], dict[str, str]]
     # how many tables a run's stdout shows: CREATE TABLE statements, or the number the floor printed
     count: Callable[[str], int]
-    # a warm-up exiting with this code means "not supported": the tool is skipped, not failed
-    skip_exit_code: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------- the tools
@@ -72,32 +70,28 @@ def floor_code(package: ModelPackage) -> str:
     )
 
 
-def make_tools(python: str, existing_venv: Path | None, cache_dir: Path | None) -> list[Tool]:
+def make_tools(python: str, existing_venv: Path | None, bytecode_home: Path) -> list[Tool]:
     """Our provider and the floor run on ``python`` with the same sys.path (the checkout first, so the working
     tree is what gets measured); the existing provider runs from its own venv."""
 
     def ours_env(pkg: ModelPackage) -> dict[str, str]:
+        # the provider keeps the model's compiled code under $XDG_CACHE_HOME (atlas_provider/freshsource.py):
+        # the bench's go in the work folder, not in the user's home
+        return _clean_env(PYTHONPATH=str(REPO), XDG_CACHE_HOME=str(bytecode_home))
+
+    def floor_env(pkg: ModelPackage) -> dict[str, str]:
         return _clean_env(PYTHONPATH=str(REPO))
 
     def ours(pkg: ModelPackage) -> list[str]:
         return [python, "-m", "atlas_provider", "--path", str(pkg.models_dir), "--dialect", "postgresql"]
 
-    def ours_cached(pkg: ModelPackage) -> list[str]:
-        return [*ours(pkg), "--cache"]
-
-    def ours_cached_env(pkg: ModelPackage) -> dict[str, str]:
-        # keep the bench's cache entries out of the user's cache folder
-        return _clean_env(PYTHONPATH=str(REPO), ATLAS_PROVIDER_CACHE_DIR=str(cache_dir))
-
     def floor(pkg: ModelPackage) -> list[str]:
         return [python, "-c", floor_code(pkg)]
 
     tools = [
-        Tool("floor", floor, ours_env, _count_loaded),
+        Tool("floor", floor, floor_env, _count_loaded),
         Tool("ours", ours, ours_env, _count_create_tables),
     ]
-    if cache_dir is not None:  # exit 2 is a usage error: the provider has no --cache yet
-        tools.append(Tool("ours-cache", ours_cached, ours_cached_env, _count_create_tables, skip_exit_code=2))
     if existing_venv is None:
         return tools
 
@@ -176,11 +170,8 @@ def bench_size(package: ModelPackage, tools: list[Tool], runs: int, timeout: flo
         warm = once(tool)
         if warm.ok:
             active.append(tool)
-        elif tool.skip_exit_code is not None and warm.exit_code == tool.skip_exit_code:
-            results[tool.name].note = f"skipped: warm-up exited {warm.exit_code} ({warm.error})"
         else:
             results[tool.name].note = f"failed warm-up: {warm.error}"
-        if results[tool.name].note:
             print(f"  {package.tables:>5} tables  {tool.name:<10} {results[tool.name].note}", file=sys.stderr)
     for round_ in range(runs):
         shift = round_ % len(active) if active else 0
@@ -219,9 +210,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--tools",
         default="floor,ours,existing",
         help="which of floor,ours,existing to run (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--with-cache", action="store_true", help="also time our provider with --cache after one warming run"
     )
     parser.add_argument(
         "--existing-version", default="0.5.2", help=f"{EXISTING} version (default: %(default)s)"
@@ -265,12 +253,9 @@ def main(argv: list[str] | None = None) -> int:
             interpreters["existing"] = _probe(str(existing_venv / "bin" / "python"))
         except subprocess.CalledProcessError as error:
             print(f"note: cannot set up {EXISTING}, measuring without it: {error}")
-    cache_dir = args.work_dir / "cache" if args.with_cache else None
-    if cache_dir is not None:
-        shutil.rmtree(cache_dir, ignore_errors=True)  # the warm-up must be what warms it
-    tools = [
-        t for t in make_tools(python, existing_venv, cache_dir) if t.name.removesuffix("-cache") in args.tools
-    ]
+    bytecode_home = args.work_dir / "cache"
+    shutil.rmtree(bytecode_home, ignore_errors=True)  # the warm-up compiles, as it writes the floor's .pyc
+    tools = [t for t in make_tools(python, existing_venv, bytecode_home) if t.name in args.tools]
 
     load_before = os.getloadavg()
     print(
@@ -295,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         if r.note or not r.valid:
             errors = sorted({s.error for s in r.samples if s.error})
             print(f"note: {r.tool} at {r.tables} tables: {r.note or '; '.join(errors)}")
-    ratios = report(results, args.sizes, args.with_cache)
-    targets = check_targets(results, args.sizes, args.with_cache)
+    ratios = report(results, args.sizes)
+    targets = check_targets(results, args.sizes)
     elapsed = time.time() - started
     load_after = os.getloadavg()
     if max(load_before[0], load_after[0]) > (os.cpu_count() or 1):

@@ -1,13 +1,25 @@
-"""Shared fixtures: one ``backend`` fixture parametrized over every live dev-database backend."""
+"""Shared fixtures: one ``backend`` fixture parametrized over every live dev-database backend, and
+``clickhouse_dev`` for ClickHouse through chDB.
+
+Every test that reaches chDB is marked ``clickhouse`` (and ``live``) at collection, so that CI's leg on the
+current chDB (``.ci/run``) runs exactly those with ``-m clickhouse``. A test reaches chDB when it asks for
+``clickhouse_dev``, when its module imports ``tests.support.chdb_backend``, or when it is a live test
+parametrized with the backend ``"clickhouse"``. A test that gets there another way marks itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import ModuleType
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from tests.support import chdb_backend
 from tests.support.backends import BACKENDS, Backend, live_backends
+from tests.support.chdb_backend import ClickHouseDev, fresh_clickhouse
+
+CLICKHOUSE = "clickhouse"
 
 
 @pytest.fixture(params=[pytest.param(name, marks=pytest.mark.live) for name in live_backends()], ids=str)
@@ -24,3 +36,36 @@ def fresh_db(backend: Backend) -> Iterator[Engine]:
     """An Engine on a new empty database of ``backend``, dropped after the test with all the DDL created."""
     with backend.fresh_database() as engine:
         yield engine
+
+
+@pytest.fixture
+def clickhouse_dev() -> Iterator[ClickHouseDev]:
+    """A new empty ClickHouse dev database in chDB (skipped when chDB is not installed); marks the test
+    ``live`` and ``clickhouse``."""
+    pytest.importorskip("chdb", reason="chDB is the ClickHouse stand-in: pip install -e '.[test]'")
+    with fresh_clickhouse() as dev:
+        yield dev
+
+
+def _imports_chdb_backend(module: ModuleType | None) -> bool:
+    return module is not None and any(
+        value is chdb_backend or getattr(value, "__module__", None) == chdb_backend.__name__
+        for value in vars(module).values()
+    )
+
+
+def _reaches_clickhouse(item: pytest.Item) -> bool:
+    if CLICKHOUSE + "_dev" in getattr(item, "fixturenames", ()):
+        return True
+    if _imports_chdb_backend(getattr(item, "module", None)):
+        return True
+    callspec = getattr(item, "callspec", None)
+    return (callspec is not None and item.get_closest_marker("live") is not None
+            and CLICKHOUSE in callspec.params.values())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _reaches_clickhouse(item):
+            item.add_marker(pytest.mark.clickhouse)
+            item.add_marker(pytest.mark.live)

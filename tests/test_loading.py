@@ -6,6 +6,8 @@ a small tree written into tmp_path, and reads what it printed.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from atlas_provider import render_ddl
-from tests.models import LAYOUTS, Layout, created_tables, positions, provider, statements
+from tests.models import LAYOUTS, ROOT, Layout, created_tables, positions, provider, statements
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:
@@ -127,14 +129,14 @@ def test_sqlmodel_classes_without_table_true_are_not_tables() -> None:
     assert sorted(created_tables(result.stdout)) == ["sqlm_products", "vendors"]
 
 
-def test_the_same_table_in_two_metadata_is_an_error_naming_both_places(tmp_path: Path) -> None:
+def test_the_same_name_for_two_different_tables_is_an_error_naming_both_places(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "pkg/__init__.py": "",
         "pkg/legacy.py": """\
             import sqlalchemy as sa
 
             metadata = sa.MetaData()
-            users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True))
+            users = sa.Table("users", metadata, sa.Column("id", sa.BigInteger, primary_key=True))
             """,
         "pkg/orm.py": table_module("users"),
     })
@@ -145,6 +147,7 @@ def test_the_same_table_in_two_metadata_is_an_error_naming_both_places(tmp_path:
     [line] = result.stderr.splitlines()
     assert "'users' is defined twice" in line
     assert "pkg/legacy.py:4" in line and "pkg/orm.py:9" in line
+    assert "column id differs" in line
 
 
 # --- what is not imported ----------------------------------------------------------------------------------------
@@ -334,3 +337,341 @@ def test_script_mode_renders_the_same_model_again_for_another_dialect(tmp_path: 
     assert created_tables(first) == created_tables(second) == ["rows"]
     assert third == first
     assert positions(second) == {"rows": ("scriptmodel/rows.py", 9)}
+
+
+# --- where tables come from: re-exports and installed packages (issue 9) -----------------------------------------
+
+SHARED_PACKAGE = {
+    "shared_models/__init__.py": """\
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class Account(Base):
+            __tablename__ = "accounts"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+
+        audit = sa.MetaData()
+        events = sa.Table("audit_events", audit, sa.Column("id", sa.Integer, primary_key=True))
+
+        __all__ = ["Account", "Base", "audit", "events"]
+        """,
+}
+
+# An object like Flask's `g` or `current_app` (werkzeug's LocalProxy): asking it anything, even its class,
+# fails outside an application context.
+PROXY = """\
+    class _Proxy:
+        @property
+        def __class__(self):
+            raise RuntimeError("Working outside of application context.")
+
+        def __getattr__(self, name):
+            raise RuntimeError("Working outside of application context.")
+
+        def __bool__(self):
+            raise RuntimeError("Working outside of application context.")
+
+
+    g = current_app = _Proxy()
+    """
+
+
+def test_tables_re_exported_from_a_package_outside_the_path_are_the_models(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        **SHARED_PACKAGE,
+        "src/app/__init__.py": "",
+        "src/app/models/__init__.py": "from shared_models import *  # noqa: F403\n" + textwrap.dedent(PROXY),
+    })
+    # src/ is the import root; shared_models/ lies outside it, importable from the working directory
+    result = provider("--path", "src/app/models", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(created_tables(result.stdout)) == ["accounts", "audit_events"]
+    assert result.stderr == ""  # the proxy in the module's globals is passed over without a word
+    assert positions(result.stdout)["accounts"] == ("shared_models/__init__.py", 9)
+
+
+def test_tables_sqlalchemy_defines_for_its_dialects_stay_out(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/models.py": table_module("kept") + "from sqlalchemy.dialects.mssql.information_schema import columns\n",
+    })
+    result = provider("--path", "app", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert created_tables(result.stdout) == ["kept"]
+
+
+@pytest.fixture(scope="session")
+def installed_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtual environment made with `python -m venv`, with `shared_models` copied into its site-packages
+    (what a non-editable `pip install` leaves there) and this environment's packages made visible to it."""
+    import sqlalchemy
+
+    home = tmp_path_factory.mktemp("installed") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(home)], check=True)
+    python = home / ("Scripts" if os.name == "nt" else "bin") / "python"
+    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    ours = Path(sqlalchemy.__file__).parent.parent  # this environment's site-packages (and its .pth files)
+    (Path(purelib) / "provider.pth").write_text(f"import site; site.addsitedir({str(ours)!r})\n{ROOT}\n")
+    write_tree(Path(purelib), SHARED_PACKAGE)
+    return python
+
+
+def installed_provider(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(python), "-m", "atlas_provider", *args], cwd=cwd, capture_output=True,
+                          encoding="utf-8", env={**os.environ, "PYTHONPATH": ""}, stdin=subprocess.DEVNULL,
+                          timeout=120, check=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--path", "app"], ["--model", "shared_models"], ["--path", "shared_models"]],
+    ids=["--path re-exporting it", "bare --model", "--path naming the installed module"],
+)
+def test_an_installed_package_s_tables_load_when_selected(installed_python: Path, tmp_path: Path,
+                                                          args: list[str]) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "from shared_models import Base, audit\n" + textwrap.dedent(PROXY)})
+    result = installed_provider(installed_python, *args, "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(created_tables(result.stdout)) == ["accounts", "audit_events"]
+    path, line = positions(result.stdout)["accounts"]
+    assert path.endswith("site-packages/shared_models/__init__.py") and line == 9
+
+
+def test_a_table_defined_differently_in_the_app_and_an_installed_package_names_both_places(
+        installed_python: Path, tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/__init__.py": "from shared_models import Base\n",
+        "app/accounts.py": """\
+            import sqlalchemy as sa
+
+            metadata = sa.MetaData()
+            accounts = sa.Table("accounts", metadata, sa.Column("number", sa.String(20), primary_key=True))
+            """,
+    })
+    result = installed_provider(installed_python, "--path", "app", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert "table 'accounts' is defined twice" in line and "unknown place" not in line
+    assert "app/accounts.py:4" in line and "site-packages/shared_models/__init__.py:9" in line
+
+
+# --- identical duplicates --------------------------------------------------------------------------------------
+
+CORE_CUSTOMERS = """\
+    import sqlalchemy as sa
+
+    metadata = sa.MetaData()
+    customers = sa.Table(
+        "customers", metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(200), nullable=False, unique=True),
+        sa.Column("kind", sa.Enum("a", "b", name="kind"), server_default="a"),
+        sa.CheckConstraint("length(email) > 3", name="email_long_enough"),
+        sa.Index("ix_customers_kind", "kind", postgresql_where=sa.text("kind = 'a'")),
+    )
+    """
+
+
+def test_the_same_table_declared_identically_in_three_metadata_is_emitted_once(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", **{f"app/part{n}.py": CORE_CUSTOMERS for n in (1, 2, 3)}})
+    result = provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert created_tables(result.stdout) == ["customers"]
+    assert result.stdout.count("CREATE INDEX ix_customers_kind") == 1
+    assert positions(result.stdout)["customers"] == ("app/part1.py", 4)
+    [note] = result.stderr.splitlines()
+    assert "'customers' is defined 3 times, identically (app/part1.py:4, app/part2.py:4, app/part3.py:4)" in note
+
+
+@pytest.mark.parametrize(
+    ("change", "difference"),
+    [
+        (("sa.String(200)", "sa.String(100)"), "column email differs"),
+        (('"a", "b", name="kind"', '"a", "c", name="kind"'), "column kind differs"),
+        (("length(email) > 3", "length(email) > 4"), "CheckConstraint email_long_enough differs"),
+        (("kind = 'a'", "kind = 'b'"), "index ix_customers_kind differs"),
+        (('server_default="a"', 'server_default="b"'), "column kind differs"),
+    ],
+    ids=["length", "enum values", "check", "partial index", "server default"],
+)
+def test_duplicates_that_differ_in_any_part_are_an_error(tmp_path: Path, change: tuple[str, str],
+                                                         difference: str) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", "app/one.py": CORE_CUSTOMERS,
+                          "app/two.py": CORE_CUSTOMERS.replace(*change)})
+    result = provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert "at app/one.py:4 and at app/two.py:4" in line and f"({difference})" in line
+
+
+# --- module names follow Python ----------------------------------------------------------------------------------
+
+
+def loaded_modules(stderr: str) -> list[str]:
+    return sorted(line.removeprefix("loaded ") for line in stderr.splitlines() if line.startswith("loaded "))
+
+
+def printing_table_module(table: str) -> str:
+    return "print('loaded', __name__)\n" + table_module(table)
+
+
+def test_folders_without_init_inside_a_package_are_its_namespace_portions(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", "app/a/models.py": printing_table_module("alphas"),
+                          "app/b/models.py": printing_table_module("betas")})
+    result = provider("--path", "app/a", "--path", "app/b", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(created_tables(result.stdout)) == ["alphas", "betas"]
+    assert loaded_modules(result.stderr) == ["app.a.models", "app.b.models"]
+
+
+def test_clashing_top_level_names_are_imported_from_their_common_folder(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"p1/models.py": printing_table_module("ones"), "p2/models.py": printing_table_module("twos")})
+    result = provider("--path", "p1", "--path", "p2", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(created_tables(result.stdout)) == ["ones", "twos"]
+    assert loaded_modules(result.stderr) == ["p1.models", "p2.models"]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"my-p1/models.py": table_module("ones"), "p2/models.py": table_module("twos")},
+         "the folder name 'my-p1' cannot be part of a module name"),
+        ({"my-p1/models.py": "from base import Base\n", "my-p1/base.py": table_module("ones"),
+          "p2/models.py": table_module("twos")}, "cannot be part of a module name"),
+        ({"p1/models.py": "from base import Base\n", "p1/base.py": table_module("ones"),
+          "p2/models.py": table_module("twos"), "p2/base.py": table_module("twos_base")},
+         "No module named 'base' (imported as 'p1.models' from the common folder"),
+    ],
+    ids=["folder name", "folder name, imports", "top-level imports"],
+)
+def test_a_clash_that_namespace_packages_cannot_settle_is_an_error(tmp_path: Path, files: dict[str, str],
+                                                                    message: str) -> None:
+    write_tree(tmp_path, files)
+    first = next(iter(files)).split("/")[0]
+    result = provider("--path", first, "--path", "p2", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert message in line
+    assert str(tmp_path) not in line
+
+
+@pytest.mark.parametrize("given", ["app.models", "app.models.accounts", "app"])
+def test_a_dotted_module_name_is_accepted_as_a_path(tmp_path: Path, given: str) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", "app/models/__init__.py": "",
+                          "app/models/accounts.py": table_module("accounts")})
+    result = provider("--path", given, "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert created_tables(result.stdout) == ["accounts"]
+
+
+def test_a_path_that_names_nothing_is_shown_as_given(tmp_path: Path) -> None:
+    result = provider("--path", "app.nothing", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr == "atlas-provider: error: --path app.nothing: path does not exist\n"
+
+
+# --- finding files (issue 11) ------------------------------------------------------------------------------------
+
+
+def test_symlinked_folders_are_followed_once_and_loops_are_cut(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", "app/models.py": table_module("kept"),
+                          "elsewhere/linked/__init__.py": "", "elsewhere/linked/models.py": table_module("linked")})
+    (tmp_path / "app" / "linked").symlink_to(tmp_path / "elsewhere" / "linked", target_is_directory=True)
+    (tmp_path / "app" / "loop").symlink_to(tmp_path / "app", target_is_directory=True)
+    result = provider("--path", "app", "--verbose", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(created_tables(result.stdout)) == ["kept", "linked"]
+    assert "atlas-provider: skipped app/loop/: a link to a folder already walked" in result.stderr
+
+
+def test_a_non_ascii_module_name_is_imported(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", "app/modèle.py": table_module("modeles")})
+    result = provider("--path", "app", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert created_tables(result.stdout) == ["modeles"]
+
+
+# What is left out by default: a file, or a folder (with a model module inside it), and the table it defines.
+NOT_MODELS = {
+    "proj/tests.py": "t_tests_py", "proj/test.py": "t_test_py", "proj/manage.py": "t_manage",
+    "proj/fabfile.py": "t_fabfile", "proj/tasks.py": "t_tasks", "proj/wsgi.py": "t_wsgi", "proj/asgi.py": "t_asgi",
+    "proj/scripts/": "t_scripts", "proj/docs/": "t_docs", "proj/benchmarks/": "t_bench",
+    "proj/examples/": "t_examples", "proj/db/versions/": "t_versions",
+}
+NOT_MODELS_TREE = {
+    "proj/__init__.py": "", "proj/models.py": table_module("kept"), "proj/db/env.py": RAISES,  # alembic's env.py
+    **{name + "models.py" if name.endswith("/") else name: table_module(table) for name, table in NOT_MODELS.items()},
+}
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["schema", "--out-dir", "out"]], ids=["print", "check", "schema"])
+def test_tests_scripts_docs_and_tooling_are_not_imported_and_verbose_lists_them(
+        tmp_path: Path, command: list[str]) -> None:
+    write_tree(tmp_path, NOT_MODELS_TREE)
+    result = provider(*command, "--path", "proj", "--verbose", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    ddl = result.stdout if not command else (tmp_path / "out" / "sqlite.sql").read_text() if command[0] == "schema" \
+        else ""
+    if not command or command[0] == "schema":
+        assert created_tables(ddl) == ["kept"]
+    skipped = [line.split(": ")[1] for line in result.stderr.splitlines() if line.startswith("atlas-provider: skipped")]
+    assert sorted(skipped) == sorted(f"skipped {name}" for name in [*NOT_MODELS, "proj/db/env.py"])
+
+
+def test_include_brings_back_every_default_skip(tmp_path: Path) -> None:
+    write_tree(tmp_path, NOT_MODELS_TREE)
+    includes = [arg for name in NOT_MODELS for arg in ("--include", name.rstrip("/"))]
+    result = provider("--path", "proj", *includes, "--exclude", "proj/db/env.py", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(created_tables(result.stdout)) == sorted(["kept", *NOT_MODELS.values()])
+
+
+def test_a_skipped_folder_given_as_the_path_is_imported(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"examples/shop/__init__.py": "", "examples/shop/models.py": table_module("shop_items")})
+    result = provider("--path", "examples/shop", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert created_tables(result.stdout) == ["shop_items"]
+
+
+@pytest.mark.parametrize(
+    ("given", "why"),
+    [("/", "refusing the filesystem root"), ("HOME", "refusing the home folder"), ("", "an empty path")],
+    ids=["root", "home", "empty"],
+)
+def test_paths_that_would_import_everything_are_refused(tmp_path: Path, given: str, why: str) -> None:
+    write_tree(tmp_path, {"home/models.py": RAISES})
+    home = tmp_path / "home"
+    result = provider("--path", str(home) if given == "HOME" else given, "--dialect", "sqlite", cwd=home,
+                      env={"HOME": str(home)})
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert why in line

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, Index, Table
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Table
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import (
     CreateIndex,
@@ -48,6 +49,22 @@ class TargetOptions:
 TEXT_PARAMSTYLE = "named"
 
 
+class ReferredKey(Enum):
+    """What the columns a foreign key refers to must be for the database to create it."""
+
+    UNIQUE = "the primary key or a unique constraint or index on exactly these columns"
+    INDEXED = "the leading columns of an index"
+    ANYTHING = "anything: nothing is checked until rows are written"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why this target's database rejects a model object, and what the model's owner can change."""
+
+    problem: str
+    advice: str
+
+
 def index_key(index: Index) -> tuple[str, str]:
     """Indexes are emitted by name; unnamed ones (rare) by their expressions."""
     return (str(index.name or ""), ",".join(str(e) for e in index.expressions))
@@ -71,6 +88,24 @@ class Adapter:
     # Indexes on expressions (lower(email)); where False they are left out with a loss line.
     supports_expression_indexes: ClassVar[bool] = True
     expression_index_advice: ClassVar[str] = ""
+
+    # ---- how Atlas replays the output (issue 10) ----
+    # The schema a connection starts in, which always exists: tables the model puts there explicitly
+    # (schema="public") are created qualified but the schema is not created (PostgreSQL would refuse
+    # "CREATE SCHEMA public": it exists). None: the default has no fixed name (MySQL's current database).
+    default_schema: ClassVar[str | None] = None
+    # ---- model defects: what this database rejects (validation.py reads these) ----
+    # What the referred columns of a foreign key must be (a non-unique reference is a defect elsewhere).
+    referred_key: ClassVar[ReferredKey] = ReferredKey.UNIQUE
+    # The referred columns must come in the order of the key or index (InnoDB), not merely be its columns.
+    referred_key_in_order: ClassVar[bool] = False
+    # What happens to a foreign key this database accepts although its referred columns are not unique.
+    non_unique_reference_note: ClassVar[str] = ""
+    # Index names are unique per schema (PostgreSQL, SQLite), not per table (MySQL, SQL Server).
+    index_names_per_schema: ClassVar[bool] = True
+    # Partial indexes (`<dialect>_where=`). Where True, an index whose condition is given only for other
+    # dialects is made full here and reported; where False every partial index is made full.
+    supports_partial_indexes: ClassVar[bool] = False
 
     def __init__(self, options: TargetOptions | None = None) -> None:
         self.options = options or TargetOptions()
@@ -100,6 +135,13 @@ class Adapter:
     def adapt_table(self, table: Table, report: LossReport) -> None:
         """Change a private copy of `table` for this target (only called on copies)."""
 
+    def foreign_key_refusals(
+        self, table: Table, foreign_keys: list[tuple[ForeignKeyConstraint, list[Column]]]
+    ) -> list[tuple[ForeignKeyConstraint, Refusal]]:
+        """Foreign keys of `table` (each with the columns it refers to) that this database rejects for a
+        reason of its own; the rules every database shares are validation.py's. Default: none."""
+        return []
+
     def audit(self, tables: list[Table], report: LossReport) -> None:
         """Record what this target cannot express. Default: comments where the dialect has none."""
         if getattr(self.dialect, "supports_comments", False):
@@ -110,6 +152,12 @@ class Adapter:
             for column in table.columns:
                 if column.comment:
                     report.add("comment", f"{table.fullname}.{column.name}", f"{self.name} has no comments")
+
+    def created_schemas(self, tables: Iterable[Table]) -> list[str]:
+        """The schemas the output creates for `tables`, sorted: every one they name but the default."""
+        if self.flatten_schemas:
+            return []
+        return sorted({t.schema for t in tables if t.schema and t.schema != self.default_schema})
 
     def schema_elements(self, schemas: Iterable[str]) -> list[ExecutableDDLElement]:
         return [CreateSchema(name) for name in schemas]
@@ -145,11 +193,25 @@ class Adapter:
     def index_elements(self, table: Table, report: LossReport) -> list[ExecutableDDLElement]:
         elements: list[ExecutableDDLElement] = []
         for index in sorted(table.indexes, key=index_key):
+            subject = f"{table.fullname}.{index.name}"
             if not self.supports_expression_indexes and is_expression_index(index):
-                report.add("expression index", f"{table.fullname}.{index.name}", self.expression_index_advice)
+                kind = "unique expression index" if index.unique else "expression index"
+                report.add(kind, subject, self.expression_index_advice)
                 continue
+            if self._made_full(index):
+                # A full unique index refuses rows the partial one allowed: production data may violate it.
+                kind = "partial unique index" if index.unique else "partial index"
+                how = (f"give it {self.dialect.name}_where= too" if self.supports_partial_indexes
+                       else f"{self.name} has no partial indexes")
+                report.add(kind, subject, f"the condition is dropped; {how}")
             elements.append(CreateIndex(index))
         return elements
+
+    def _made_full(self, index: Index) -> bool:
+        """The index has a WHERE condition for other dialects but none this dialect compiles."""
+        own = f"{self.dialect.name}_where"
+        conditions = [key for key, value in index.dialect_kwargs.items() if key.endswith("_where") and value is not None]
+        return bool(conditions) and not (self.supports_partial_indexes and own in conditions)
 
     def column_type(self, column: Any) -> str:
         """The type this target gives a column, as DDL text (for the parity report)."""

@@ -41,9 +41,13 @@ class ProviderMSDialect(MSDialect):
 
 class MSSQLAdapter(Adapter):
     name = "mssql"
+    default_schema = "dbo"  # https://learn.microsoft.com/sql/relational-databases/security/authentication-access/ownership-and-user-schema-separation
+    supports_partial_indexes = True
     # https://learn.microsoft.com/sql/relational-databases/indexes/indexes-on-computed-columns
     supports_expression_indexes = False
     expression_index_advice = "SQL Server indexes columns only; index a computed column instead"
+    # https://learn.microsoft.com/sql/t-sql/statements/create-index-transact-sql: unique within the table
+    index_names_per_schema = False
 
     def create_dialect(self) -> Dialect:
         # deprecate_large_types: VARCHAR(max)/VARBINARY(max), as on any SQL Server since 2012,

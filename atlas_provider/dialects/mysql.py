@@ -6,16 +6,15 @@ Comments, enums and CHECK constraints compile inline; there is nothing to emit b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, NoReturn
+from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKeyConstraint, Table
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.engine.interfaces import Dialect
 
-from ..errors import ModelError
-from ..losses import LossReport
-from .base import TEXT_PARAMSTYLE, Adapter
+from ..ordering import declaration_order
+from .base import TEXT_PARAMSTYLE, Adapter, ReferredKey, Refusal
 
 
 # https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html (MariaDB: the same)
@@ -24,6 +23,14 @@ MAX_IDENTIFIER = 64
 
 class MySQLAdapter(Adapter):
     name = "mysql"
+    # MySQL 8.4 refuses a foreign key to columns that are not exactly a unique key (error 6125, the server
+    # variable restrict_fk_on_non_standard_key is on by default; 8.0 only warned), and InnoDB wants the
+    # referred columns in the key's order. Atlas's docker://mysql/8 dev database is MySQL 8.4.
+    # https://dev.mysql.com/doc/refman/8.4/en/create-table-foreign-keys.html
+    referred_key = ReferredKey.UNIQUE
+    referred_key_in_order = True
+    # https://dev.mysql.com/doc/refman/8.4/en/create-index.html: an index name is unique within its table
+    index_names_per_schema = False
     # The longest name MySQL gives a foreign key itself.
     max_generated_name: ClassVar[int] = MAX_IDENTIFIER
     generated_name_in_bytes: ClassVar[bool] = False
@@ -33,53 +40,57 @@ class MySQLAdapter(Adapter):
     def create_dialect(self) -> Dialect:
         return MySQLDialect(paramstyle=TEXT_PARAMSTYLE)
 
-    def audit(self, tables: list[Table], report: LossReport) -> None:
+    def foreign_key_refusals(
+        self, table: Table, foreign_keys: list[tuple[ForeignKeyConstraint, list[Column]]]
+    ) -> list[tuple[ForeignKeyConstraint, Refusal]]:
         """Foreign keys MySQL rejects with no more than errno 150 ("incorrectly formed") or a name that is
-        too long are model errors here, each saying what to change."""
-        super().audit(tables, report)
-        for table in tables:
-            fks = sorted(table.foreign_key_constraints, key=lambda f: [c.name for c in f.columns])
-            self._check_generated_names(table, [fk for fk in fks if fk.name is None])
-            for fk in fks:
-                self._check_foreign_key(table, fk)
+        too long, each with what to change."""
+        # the order the server numbers them in
+        position = {id(fk): n for n, fk in enumerate(declaration_order([fk for fk, _ in foreign_keys]))}
+        ordered = sorted(foreign_keys, key=lambda pair: position[id(pair[0])])
+        refusals = self._generated_name_refusals(table, [fk for fk, _ in ordered if fk.name is None])
+        for fk, referred in ordered:
+            refusal = self._refusal(table, fk, referred)
+            if refusal is not None:
+                refusals.append((fk, refusal))
+        return refusals
 
-    def _check_generated_names(self, table: Table, unnamed: list[ForeignKeyConstraint]) -> None:
+    def _generated_name_refusals(
+        self, table: Table, unnamed: list[ForeignKeyConstraint]
+    ) -> list[tuple[ForeignKeyConstraint, Refusal]]:
         # MySQL names an unnamed foreign key <table>_ibfk_<n>, and fails when that is too long.
         # https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-naming
-        if not unnamed:
-            return
-        auto = f"{table.name}_ibfk_{len(unnamed)}"
-        size = len(auto.encode()) if self.generated_name_in_bytes else len(auto)
-        if size > self.max_generated_name:
-            unit = "bytes" if self.generated_name_in_bytes else "characters"
-            raise ModelError(
-                f"foreign key ({_names(unnamed[-1].columns)}) has no name, and {self.name} would call it {auto!r}, "
-                f"longer than the {self.max_generated_name} {unit} it allows; name it "
-                "(ForeignKey(..., name=...)) or give the MetaData a naming convention",
-                table=table.fullname,
-            )
+        unit = "bytes" if self.generated_name_in_bytes else "characters"
+        refusals = []
+        for number, fk in enumerate(unnamed, 1):
+            auto = f"{table.name}_ibfk_{number}"
+            if (len(auto.encode()) if self.generated_name_in_bytes else len(auto)) > self.max_generated_name:
+                refusals.append((fk, Refusal(
+                    f"it has no name, and {self.name} would call it {auto!r}, longer than the "
+                    f"{self.max_generated_name} {unit} it allows",
+                    "name it (ForeignKey(..., name=...)) or give the MetaData a naming convention",
+                )))
+        return refusals
 
-    def _check_foreign_key(self, table: Table, fk: ForeignKeyConstraint) -> None:
-        def fail(problem: str) -> NoReturn:
-            raise ModelError(f"foreign key ({_names(fk.columns)}) -> {referred.name}: {problem}", table=table.fullname)
-
-        referred = fk.elements[0].column.table
+    def _refusal(self, table: Table, fk: ForeignKeyConstraint, referred: list[Column]) -> Refusal | None:
+        parent = referred[0].table
         # A table named without its database is looked up in the referring table's database, not the default
         # one, whose name the provider does not know.
         # https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html
-        if table.schema and referred.schema is None:
-            fail(f"{self.name} looks {referred.name!r} up in database {table.schema!r}, the referring table's, "
-                 f"not in the default one; give {referred.name!r} an explicit schema")
+        if table.schema and parent.schema is None:
+            return Refusal(f"{self.name} looks {parent.name!r} up in database {table.schema!r}, the referring "
+                           "table's, not in the default one", f"give {parent.name!r} an explicit schema")
         not_null = [c for c in fk.columns if not c.nullable]
         for event, action in (("DELETE", fk.ondelete), ("UPDATE", fk.onupdate)):
             if (action or "").upper() == "SET NULL" and not_null:
-                fail(f"ON {event} SET NULL on NOT NULL column(s) {_names(not_null)}, which {self.name} rejects; "
-                     "make them nullable or choose another action")
+                return Refusal(f"ON {event} SET NULL on NOT NULL column(s) {_names(not_null)}, which {self.name} "
+                               "rejects", "make them nullable or choose another action")
         if (fk.onupdate or "").upper() == "CASCADE" and self.rejects_cascading_null:
-            pairs = [(c, e.column) for c, e in zip(fk.columns, fk.elements)]
-            if any(not local.nullable and remote.nullable for local, remote in pairs):
-                fail(f"ON UPDATE CASCADE from nullable referenced column(s) into NOT NULL ones, which {self.name} "
-                     "rejects; make both sides NOT NULL, or both nullable, or choose another action")
+            if any(not local.nullable and remote.nullable for local, remote in zip(fk.columns, referred)):
+                return Refusal(f"ON UPDATE CASCADE from nullable referenced column(s) into NOT NULL ones, which "
+                               f"{self.name} rejects", "make both sides NOT NULL, or both nullable, or choose "
+                               "another action")
+        return None
 
 
 def _names(columns: Iterable[Column]) -> str:
@@ -97,6 +108,11 @@ class MariaDBAdapter(MySQLAdapter):
     generated_name_in_bytes = True
     # Observed on 10.11: errno 150 "Foreign key constraint is incorrectly formed"; MySQL 8 accepts it.
     rejects_cascading_null = True
+    # Observed on 10.11: a foreign key may refer to the leading columns of any index, unique or not, in the
+    # index's order; other columns are errno 150. https://mariadb.com/kb/en/foreign-keys/
+    referred_key = ReferredKey.INDEXED
+    non_unique_reference_note = ("mariadb accepts it because an index starts with these columns; PostgreSQL, "
+                                 "SQL Server and MySQL 8.4 reject it")
     supports_expression_indexes = False
     expression_index_advice = "MariaDB indexes columns only; index a generated column instead"
 

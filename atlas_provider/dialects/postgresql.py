@@ -3,25 +3,58 @@
 SQLAlchemy creates them from `metadata.create_all` events, which a provider that only compiles
 statements never fires; so they are collected here and emitted as their own statements.
 https://www.postgresql.org/docs/current/sql-createtype.html
+
+Atlas writes into a migration what `pg_get_constraintdef` prints, and replays it. PostgreSQL prints
+`kind IN ('a', 'b')` on a VARCHAR as `((kind)::text = ANY ((ARRAY['a'::character varying, ...])::text[]))`
+and that, replayed, as yet another text: every `atlas migrate diff` would rewrite the check. The check
+SQLAlchemy makes for a non-native Enum is compiled as `CAST(kind AS TEXT) IN (...)`, which PostgreSQL
+prints the same way every time; a check the model writes in the unstable shape is reported with that
+form (UNSTABLE_IN_LIST), never rewritten. tests/support/replay.py shows both on a real server.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from sqlalchemy import Computed, Enum, Table
+from sqlalchemy import CheckConstraint, Computed, Enum, String, Table, Text, cast
 from sqlalchemy.dialects.postgresql import DOMAIN, ENUM
 from sqlalchemy.dialects.postgresql.base import PGDDLCompiler, PGDialect, PGIdentifierPreparer
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import ExecutableDDLElement
+from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.util import md5_hex
 
+from ..losses import LossReport
 from .base import TEXT_PARAMSTYLE, Adapter
+
+# `col IN ('a', 'b', ...)` / `col NOT IN (...)` with two or more string literals: on a VARCHAR or CHAR column
+# PostgreSQL reads it back in a form that reads back differently again (one literal, TEXT columns, numbers,
+# CAST(col AS TEXT) and col::text are stable: verified by tests/test_replay_live.py).
+UNSTABLE_IN_LIST = re.compile(r"(?<![\w.\"])(\"?)(\w+)\1\s+(NOT\s+)?IN\s*\(\s*'(?:[^']|'')*'\s*,", re.IGNORECASE)
+
+
+def _stable_enum_check(constraint: CheckConstraint) -> CheckConstraint | None:
+    """The CHECK of a non-native Enum as CAST(col AS TEXT) IN (...), or None for any other check."""
+    if not constraint._type_bound:
+        return None
+    column = next(iter(constraint.columns), None)
+    kind = getattr(column, "type", None)
+    if not isinstance(kind, Enum) or kind.native_enum:
+        return None
+    name = None if constraint.name is _NONE_NAME else constraint.name
+    # Not attached to the table: the model's own constraint stays its only check.
+    return CheckConstraint(cast(column, Text()).in_(kind.enums), name=name, deferrable=constraint.deferrable,
+                           initially=constraint.initially, _autoattach=False)
 
 
 class ProviderPGDDLCompiler(PGDDLCompiler):
+    def visit_check_constraint(self, constraint: CheckConstraint, **kw: Any) -> str:
+        stable = _stable_enum_check(constraint)
+        return str(super().visit_check_constraint(constraint if stable is None else stable, **kw))
+
     def visit_computed_column(self, generated: Computed, **kw: Any) -> str:
         # PostgreSQL 12-17 (Atlas's dev image is 15) only have STORED generated columns, and
         # SQLAlchemy 2.1 leaves the keyword out when the model does not say; say it.
@@ -67,9 +100,33 @@ class ProviderPGDialect(PGDialect):
 
 class PostgreSQLAdapter(Adapter):
     name = "postgresql"
+    default_schema = "public"  # https://www.postgresql.org/docs/current/ddl-schemas.html#DDL-SCHEMAS-PUBLIC
+    supports_partial_indexes = True
 
     def create_dialect(self) -> Dialect:
         return ProviderPGDialect(paramstyle=TEXT_PARAMSTYLE)
+
+    def audit(self, tables: list[Table], report: LossReport) -> None:
+        """Checks the model writes in a shape PostgreSQL does not read back stably, each with the form to
+        write instead (a note: the output keeps the model's text)."""
+        super().audit(tables, report)
+        for table in tables:
+            for check in sorted((c for c in table.constraints if isinstance(c, CheckConstraint)
+                                 and not c._type_bound), key=lambda c: str(c.name or "")):
+                self._note_unstable_in_list(table, check, report)
+
+    def _note_unstable_in_list(self, table: Table, check: CheckConstraint, report: LossReport) -> None:
+        text = str(check.sqltext.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
+        for found in UNSTABLE_IN_LIST.finditer(text):
+            column = table.columns.get(found.group(2))
+            kind = getattr(column, "type", None)
+            if not isinstance(kind, String) or isinstance(kind, Text) or (isinstance(kind, Enum) and kind.native_enum):
+                continue
+            label = f"{table.fullname}.{check.name}" if check.name else table.fullname
+            report.note(f"check {label}: PostgreSQL reads {found.group(2)} {(found.group(3) or '').upper()}IN (...) "
+                        f"on a {kind.compile(dialect=self.dialect)} back in a form that differs on every replay, so "
+                        f"each atlas migrate diff rewrites it; write CAST({found.group(2)} AS TEXT) "
+                        f"{(found.group(3) or '').upper()}IN (...) instead")
 
     def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
         enums: dict[tuple[str, str], ENUM] = {}

@@ -10,12 +10,20 @@ from __future__ import annotations
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine.interfaces import Dialect
 
-from .base import TEXT_PARAMSTYLE, Adapter
+from .base import TEXT_PARAMSTYLE, Adapter, ReferredKey
 
 
 class SQLiteAdapter(Adapter):
     name = "sqlite"
     flatten_schemas = True
+    # CREATE TABLE checks nothing about the columns a foreign key refers to; with PRAGMA foreign_keys=ON
+    # every write the key is checked on fails ("foreign key mismatch") unless they are a unique key.
+    # https://www.sqlite.org/foreignkeys.html#fk_indexes
+    referred_key = ReferredKey.ANYTHING
+    non_unique_reference_note = ("sqlite creates it, but with PRAGMA foreign_keys=ON every insert into the "
+                                 "referring table and every delete from the referred one fails with 'foreign "
+                                 "key mismatch'")
+    supports_partial_indexes = True  # https://www.sqlite.org/partialindex.html
 
     def create_dialect(self) -> Dialect:
         return SQLiteDialect(paramstyle=TEXT_PARAMSTYLE)

@@ -81,7 +81,7 @@ def test_everything_the_model_declares_reaches_the_ddl() -> None:
         "\tcode VARCHAR(10), \n"
         "\tCONSTRAINT pk_items PRIMARY KEY (id), \n"
         "\tCONSTRAINT ck_items_qty_range CHECK (qty >= 0\nAND qty < 1000), \n"  # the newline is kept
-        "\tCONSTRAINT ck_items_item_grade CHECK (grade IN ('small', 'large')), \n"
+        "\tCONSTRAINT ck_items_item_grade CHECK (CAST(grade AS TEXT) IN ('small', 'large')), \n"  # the form PostgreSQL reads back stably
         "\tCONSTRAINT uq_items_code UNIQUE (code)\n"
         ");",
         "COMMENT ON TABLE items IS 'Stock items';",

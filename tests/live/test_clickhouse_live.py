@@ -190,9 +190,12 @@ def test_enum_and_json_type_settings_load(tmp_path: Path) -> None:
     with fresh_clickhouse({"allow_experimental_object_type": 1}) as dev:
         load_clickhouse(ddl, dev)
         columns = dev.columns("docs")
+        version = tuple(int(part) for part in dev.version().split(".")[:2])
     assert columns["status"]["type"] == "Nullable(Enum8('new' = 1, 'it\\'s' = 2))"
     assert columns["many"]["type"].startswith("Enum16('v0' = 1, 'v1' = 2,")
-    assert columns["body"]["type"] == "Object('json')"
+    # 24.8 made JSON a type of its own, no longer Object('json'):
+    # https://clickhouse.com/docs/sql-reference/data-types/newjson
+    assert columns["body"]["type"] == ("Object('json')" if version < (24, 8) else "JSON")
 
 
 # ---- table and column options --------------------------------------------------------------------------------
@@ -274,7 +277,7 @@ def test_each_table_and_column_option_loads(tmp_path: Path, dev: ClickHouseDev) 
     # target-wide table settings first, then the table's own
     assert "SETTINGS merge_with_ttl_timeout = 3600, index_granularity = 1024, min_bytes_for_wide_part = 0" \
         in partitioned["engine_full"]
-    assert "CONSTRAINT amount_non_negative CHECK amount >= 0" in partitioned["create_table_query"]
+    assert re.search(r"CONSTRAINT amount_non_negative CHECK \(?amount >= 0\)?", partitioned["create_table_query"])
     columns = dev.columns("lake.partitioned")
     summary = {name: (c["type"], c["default_kind"], c["default_expression"], c["comment"], c["compression_codec"])
                for name, c in columns.items()}

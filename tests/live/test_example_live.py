@@ -13,6 +13,5 @@ def test_example_loads_and_reflects_back_to_the_model(backend: Backend, fresh_db
     result = provider("--path", "examples/shop", "--dialect", backend.dialect, cwd=ROOT)
 
     assert_atlas_loads_the_model(result, load_example(), backend, fresh_db)
-    if backend.dialect == "mariadb":
-        assert "1 expression index left out" in result.stderr
-        assert "customers.ix_customers_email_lower" in result.stderr
+    # MariaDB keeps the e-mail uniqueness through a generated column (the model asks for it), so nothing is lost
+    assert "expression index" not in result.stderr

@@ -25,9 +25,12 @@ from .types import NativeType
 
 class ClickHouseAdapter(Adapter):
     name = "clickhouse"
+    default_schema = "default"  # the database every server has
     role = LAKE
     supports_foreign_keys = False
     always_copy = True
+    # Data-skipping indexes live inside their table's definition.
+    index_names_per_schema = False
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)

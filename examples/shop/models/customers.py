@@ -2,7 +2,8 @@
 # Demonstrates: a foreign-key CYCLE with no use_alter anywhere (customers.default_address_id -> addresses.id,
 # addresses.customer_id -> customers.id), which the provider must break itself; personal data kept out of the
 # ClickHouse lake with info={"atlas": {"exclude": ["lake"]}}; app-only tables, both as `targets` and as a
-# table-level `exclude`; a lake table replicated by CDC; a unique expression index on lower(email); a Uuid
+# table-level `exclude`; a lake table replicated by CDC; a unique expression index on lower(email)
+# (a generated column with a unique constraint where the database indexes columns only); a Uuid
 # column, a Date, a LargeBinary, Boolean server defaults, comments on tables and columns.
 """Customer accounts, postal addresses and password-reset tokens."""
 
@@ -34,6 +35,12 @@ class Customer(Base):
         sa.Uuid, default=uuid.uuid4, unique=True, comment="Identifier shown in URLs and e-mails"
     )
     email: Mapped[str] = mapped_column(sa.String(320), info={"atlas": {"exclude": ["lake"]}})
+    # MariaDB and SQL Server index columns, not expressions: there, case-insensitive uniqueness is a stored
+    # generated column with a unique constraint; the other databases get the expression index below.
+    email_lower: Mapped[str] = mapped_column(
+        sa.String(320), sa.Computed("lower(email)", persisted=True), unique=True,
+        info={"atlas": {"targets": ["mariadb", "mssql"]}},
+    )
     full_name: Mapped[str] = mapped_column(sa.String(200), info={"atlas": {"exclude": ["lake"]}})
     phone: Mapped[str | None] = mapped_column(sa.String(32), info={"atlas": {"exclude": ["lake"]}})
     birth_date: Mapped[dt.date | None] = mapped_column(sa.Date, info={"atlas": {"exclude": ["lake"]}})
@@ -70,7 +77,8 @@ class Customer(Base):
 
 
 # Case-insensitive uniqueness of e-mail addresses. Declared after the class, where the column exists.
-sa.Index("ix_customers_email_lower", sa.func.lower(Customer.__table__.c.email), unique=True)
+sa.Index("ix_customers_email_lower", sa.func.lower(Customer.__table__.c.email), unique=True,
+         info={"atlas": {"exclude": ["mariadb", "mssql"]}})
 
 
 class Address(Base):

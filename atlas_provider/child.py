@@ -1,0 +1,131 @@
+"""The child interpreter parent.py starts: it runs the whole command line and sends the result back.
+
+Its descriptors 1 and 2 both are the parent's stderr, so whatever the model prints, however it prints
+it, lands there. `sys.stdout` is a `ChildStdout`: what Typer prints before a command starts its work
+(--help, --version) is kept as output; once `cli.guarded` seals it, only the command's result is. The
+result goes to the parent over the private descriptor, once, from this process only (not a fork of it),
+and only while that descriptor is still the pipe the parent gave us.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from types import FrameType
+from typing import Any, TextIO
+
+from . import channel
+
+
+class ChildStdout(io.StringIO):
+    """`sys.stdout` in the child; see the module docstring. `seal()` returns the function that sets the result."""
+
+    def __init__(self, stderr: TextIO) -> None:
+        super().__init__()
+        self._stderr = stderr
+        self._sealed = False
+        self._parts: list[str] = []
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if self._sealed:
+            return self._stderr.write(text)
+        self._parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._sealed:
+            self._stderr.flush()
+
+    def seal(self) -> Callable[[str], None]:
+        self._sealed = True
+        return self._parts.append
+
+    def output(self) -> str:
+        return "".join(self._parts)
+
+
+def main(settings: dict[str, Any]) -> None:
+    """Run the command line in `settings` and exit with its code, after sending the result to the parent."""
+    fd, token = int(settings["fd"]), str(settings["token"])
+    os.set_inheritable(fd, False)  # exec'd programs and subprocesses of the model do not get it
+    pipe = _identity(fd)
+    pid = os.getpid()
+    sys.argv[:] = settings["argv"]
+    signal.signal(signal.SIGINT, _interrupt_once)
+
+    from .freshsource import install
+
+    install()
+    stdout = ChildStdout(sys.stderr)
+    sys.stdout = stdout
+    from .cli import run_cli
+
+    code = run_cli(sys.argv[1:])
+    sys.stdout = sys.stderr
+    output = stdout.output() if code in (0, 3) else ""
+    if os.getpid() != pid:  # a fork of this process the model made: only the child itself answers
+        os._exit(code)
+    if _identity(fd) == pipe:
+        _send(fd, channel.encode(token, pid, code, output.encode("utf-8")))
+    # else the model closed our descriptor and its number now names another file: send nothing there;
+    # without a result the parent fails the run.
+    _exit(code)
+
+
+def _exit(code: int) -> None:
+    """What an interpreter does at exit that a model may rely on (wait for its non-daemon threads, run its
+    atexit handlers), then leave without finalizing: a daemon thread still printing then makes CPython
+    abort ("could not acquire lock ... at interpreter shutdown"), which would fail a run that succeeded.
+    Tearing down thousands of mapped classes is skipped too."""
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def _identity(fd: int) -> tuple[int, int] | None:
+    try:
+        stat = os.fstat(fd)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+        os.close(fd)
+    except OSError:
+        pass  # the parent is gone or the pipe broke: it has no whole frame and fails the run
+
+
+_interrupted = False
+
+
+def _interrupt_once(signum: int, frame: FrameType | None) -> None:
+    """The parent forwards SIGINT, and a terminal sends it to the whole process group too: one interrupt."""
+    global _interrupted
+    if not _interrupted:
+        _interrupted = True
+        raise KeyboardInterrupt

@@ -1,0 +1,196 @@
+"""The `atlas-provider` process: it runs the command in a child interpreter, and it alone writes stdout.
+
+Whatever reaches stdout with exit 0 is the schema Atlas migrates production to. The model is imported in
+the child, whose descriptors 1 and 2 both point at our stderr: nothing a model does there (print from a
+thread after the schema, an atexit handler, fork, exec, os._exit, closing and reopening descriptors) can
+reach stdout or make a failed run look like a success. The child sends its output over a private pipe as
+one frame (channel.py); it is written only when the child ended normally, with the exit status the frame
+states, and the frame is intact. Anything else is exit 1 with one line.
+
+This module uses the standard library only: SQLAlchemy, Typer and the model are the child's.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from . import channel
+
+PROG = "atlas-provider"
+# Exit codes whose output is written: success, and `check`'s drift report (cli.DRIFT_EXIT).
+WRITTEN = (0, 3)
+FORWARDED = (signal.SIGINT, signal.SIGTERM)
+# The child imports its entry from the same sys.path as this process (not the child's own default one).
+BOOTSTRAP = (
+    "import json, os, sys; settings = json.loads(os.environ.pop(%r)); sys.path[:] = settings['path']; "
+    "from atlas_provider.child import main; main(settings)" % channel.ENV
+)
+
+
+def main() -> None:
+    """The console entry point (`atlas-provider`, `atlas-provider-sqlalchemy`, `python -m atlas_provider`)."""
+    raise SystemExit(run(sys.argv[1:]))
+
+
+def run(argv: list[str]) -> int:
+    """Run the command `argv` in a child; write its output to descriptor 1; return the exit code."""
+    if not _is_open(1):
+        return _fail("stdout is closed, so the schema cannot be written")
+    token = os.urandom(16).hex()
+    read_end, write_end = os.pipe()
+    settings = {"fd": write_end, "token": token, "argv": [sys.argv[0], *argv], "path": sys.path}
+    try:
+        child = subprocess.Popen(
+            [sys.executable, *subprocess._args_from_interpreter_flags(), "-c", BOOTSTRAP],  # type: ignore[attr-defined]
+            stdout=2, stderr=2, pass_fds=(write_end,), env={**os.environ, channel.ENV: json.dumps(settings)},
+        )
+    except OSError as error:
+        return _fail(f"cannot start {sys.executable}: {error.strerror or error}")
+    finally:
+        os.close(write_end)
+    with _forwarding(child) as received:
+        try:
+            frame, damage = _receive(read_end, child, token)
+        finally:
+            os.close(read_end)
+        status = child.wait()
+        problem = damage or _disagreement(frame, status, child.pid)
+        if received and (problem or frame is None or frame.code in WRITTEN):
+            return _fail(f"interrupted ({signal.Signals(received[0]).name})")
+        if problem:
+            return _fail(problem)
+        assert frame is not None
+        if frame.code not in WRITTEN:
+            return frame.code  # the child said why, on stderr
+        problem = _write_all(1, frame.output)
+        if problem:
+            return _fail(problem)
+        if received:  # arrived while writing: the output is whole, but the run was asked to stop
+            return _fail(f"interrupted ({signal.Signals(received[0]).name}) after the output was written")
+        return frame.code
+
+def _receive(fd: int, child: subprocess.Popen[bytes], token: str) -> tuple[channel.Frame | None, str]:
+    """Read one frame from the pipe, stopping at the frame's end, at end of file, or when the child has exited
+    (a grandchild the model forked may hold the pipe open). Returns the frame or what was wrong."""
+    reader = channel.FrameReader(token)
+    exited = _exit_watch(child)
+    try:
+        while not reader.complete:
+            waiting = [fd] if exited is None else [fd, exited]
+            ready, _, _ = select.select(waiting, [], [], None if exited is not None else 0.02)
+            if fd in ready:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    break
+                reader.feed(chunk)
+            elif (exited is not None and exited in ready) or child.poll() is not None:
+                os.set_blocking(fd, False)
+                _drain(fd, reader)
+                break
+        if reader.complete:
+            os.set_blocking(fd, False)
+            _drain(fd, reader)  # a second frame, or anything after the first, spoils the result
+    except channel.FrameError as error:
+        return None, f"the result from the child process is damaged: {error}"
+    finally:
+        if exited is not None:
+            os.close(exited)
+    return reader.frame, ""
+
+
+def _exit_watch(child: subprocess.Popen[bytes]) -> int | None:
+    """A descriptor that becomes readable when the child exits (Linux pidfd), else None (then we poll)."""
+    try:
+        return os.pidfd_open(child.pid)  # type: ignore[attr-defined,no-any-return]
+    except (AttributeError, OSError):
+        return None
+
+
+def _drain(fd: int, reader: channel.FrameReader) -> None:
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return
+        if not chunk:
+            return
+        reader.feed(chunk)
+
+
+def _disagreement(frame: channel.Frame | None, status: int, pid: int) -> str:
+    """Why the child's result cannot be trusted, or ''."""
+    if status < 0:
+        name = signal.Signals(-status).name if -status in signal.valid_signals() else str(-status)
+        return f"the child process was killed by {name} before it finished"
+    if frame is None:
+        return (f"the child process exited with status {status} without sending its result: something in the "
+                f"model ended or replaced the process (os._exit, exec) or closed the provider's descriptors")
+    if frame.pid != pid:
+        return "the result was sent by another process than the child (a fork of it)"
+    if frame.code != status:
+        return (f"the child process reported exit code {frame.code} but exited with status {status}: something "
+                f"in the model (an atexit handler, a thread) changed it")
+    return ""
+
+
+def _write_all(fd: int, data: bytes) -> str:
+    """Write `data` whole in one blocking loop; return '' or why it could not be written."""
+    try:
+        if not os.get_blocking(fd):  # a non-blocking pipe would stop at the first full buffer
+            os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BrokenPipeError:
+        return "stdout was closed by the reader before the output was written (broken pipe)"
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        return f"cannot write the output to stdout: {reason}"
+    return ""
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError as error:
+        return error.errno != errno.EBADF
+    return True
+
+
+@contextmanager
+def _forwarding(child: subprocess.Popen[bytes]) -> Iterator[list[int]]:
+    """SIGINT and SIGTERM go on to the child; the list records what arrived. While the output is written they
+    do not interrupt the write (the loop resumes), so nothing partial is left that could be avoided."""
+    received: list[int] = []
+
+    def forward(signum: int, _: FrameType | None) -> None:
+        received.append(signum)
+        if child.returncode is None:
+            try:
+                child.send_signal(signum)
+            except OSError:
+                pass
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _fail(message: str) -> int:
+    try:
+        os.write(2, f"{PROG}: error: {message}\n".encode("utf-8", "replace"))
+    except OSError:
+        pass
+    return 1

@@ -1,0 +1,162 @@
+"""Models with one defect each, and what every target does with it: the offline tests (test_validation.py) and
+the live ones (tests/live/test_defects_live.py) share them.
+
+Each `DefectCase` builds its model twice: with the defect, and without the object(s) a target that rejects it
+leaves out under --skip-defects. `verdicts` says, per dialect, what the provider does: refuse (`REJECTED`),
+emit with a warning (`ACCEPTED`), emit once with a note (`DUPLICATE`) or nothing at all (`CLEAN`).
+`database_rejects` records what the real servers do with the model's plain DDL (what SQLAlchemy compiles, no
+provider; written out by hand where SQLAlchemy cannot compile a dangling reference), observed on PostgreSQL 15,
+MariaDB 10.11 and SQLite: the facts the verdicts rest on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String, Table
+
+DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite", "mssql", "clickhouse")
+REJECTED, ACCEPTED, DUPLICATE, CLEAN = "rejected", "accepted", "duplicate", "clean"
+
+
+@dataclass(frozen=True)
+class DefectCase:
+    build: Callable[[bool], MetaData]  # build(True): the model with its defect; build(False): without it
+    subject: str  # how messages name the defective object
+    verdicts: dict[str, str]
+    left_out: int = 1  # objects --skip-defects leaves out where the target rejects the defect
+    database_rejects: dict[str, bool] = field(default_factory=dict)  # live backend -> its plain DDL fails
+    plain_sql: tuple[str, ...] = ()  # that DDL, where SQLAlchemy cannot compile it
+
+    def verdict(self, dialect: str) -> str:
+        return self.verdicts.get(dialect, CLEAN)
+
+
+def _customers(metadata: MetaData, *extra: sa.SchemaItem, indexed: bool = False) -> Table:
+    return Table("customers", metadata, Column("id", Integer, primary_key=True),
+                 Column("email", String(200), nullable=False, index=indexed), *extra)
+
+
+def _fk_to_email(defect: bool, *, indexed: bool = False) -> MetaData:
+    metadata = MetaData()
+    _customers(metadata, indexed=indexed)
+    email = [ForeignKey("customers.email")] if defect else []
+    Table("orders", metadata, Column("id", Integer, primary_key=True), Column("email", String(200), *email))
+    return metadata
+
+
+def _fk_in_another_order(defect: bool) -> MetaData:
+    metadata = MetaData()
+    Table("codes", metadata, Column("id", Integer, primary_key=True), Column("a", Integer, nullable=False),
+          Column("b", Integer, nullable=False), sa.UniqueConstraint("a", "b", name="uq_codes_a_b"))
+    fk = [ForeignKeyConstraint(["b", "a"], ["codes.b", "codes.a"], name="fk_uses_codes")] if defect else []
+    Table("uses", metadata, Column("id", Integer, primary_key=True), Column("a", Integer), Column("b", Integer), *fk)
+    return metadata
+
+
+def _fk_to_missing(defect: bool, *, column: bool = False) -> MetaData:
+    metadata = MetaData()
+    _customers(metadata)
+    target = "customers.uuid" if column else "carts.id"
+    fk = [ForeignKey(target)] if defect else []
+    Table("orders", metadata, Column("id", Integer, primary_key=True), Column("ref_id", Integer, *fk))
+    return metadata
+
+
+def _index_without_columns(defect: bool) -> MetaData:
+    metadata = MetaData()
+    _customers(metadata, *([Index("ix_customers_nothing")] if defect else []))
+    return metadata
+
+
+def _index_name_on_two_tables(defect: bool, *, schemas: bool = False) -> MetaData:
+    metadata = MetaData()
+    for name, schema in (("invoices", "billing"), ("shipments", "shipping")):
+        table = Table(name, metadata, Column("id", Integer, primary_key=True), Column("created", Integer),
+                      schema=schema if schemas else None)
+        if defect or name == "invoices":
+            Index("ix_created", table.c.created)
+    return metadata
+
+
+def _set_null_on_not_null(defect: bool) -> MetaData:
+    metadata = MetaData()
+    _customers(metadata)
+    fk = [ForeignKey("customers.id", ondelete="SET NULL")] if defect else []
+    Table("orders", metadata, Column("id", Integer, primary_key=True),
+          Column("customer_id", Integer, *fk, nullable=False))
+    return metadata
+
+
+def _index_twice(defect: bool, *, differing: bool = False) -> MetaData:
+    metadata = MetaData()
+    customers = _customers(metadata)
+    Index("ix_customers_email", customers.c.email, unique=False)
+    if defect:
+        Index("ix_customers_email", customers.c.email, unique=differing)
+    elif differing:  # neither is meant more than the other: both are left out
+        customers.indexes.clear()
+    return metadata
+
+
+EVERYWHERE = {dialect: REJECTED for dialect in DIALECTS}
+CUSTOMERS_SQL = "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(200) NOT NULL)"
+
+DEFECT_CASES: dict[str, DefectCase] = {
+    "foreign key to a column that is neither primary nor unique": DefectCase(
+        _fk_to_email, "foreign key orders.email -> customers.email",
+        {"postgresql": REJECTED, "mysql": REJECTED, "mariadb": REJECTED, "sqlite": ACCEPTED, "mssql": REJECTED},
+        database_rejects={"postgresql": True, "mariadb": True, "sqlite": False},
+    ),
+    "foreign key to a non-unique column an index starts with": DefectCase(
+        lambda defect: _fk_to_email(defect, indexed=True), "foreign key orders.email -> customers.email",
+        {"postgresql": REJECTED, "mysql": REJECTED, "mariadb": ACCEPTED, "sqlite": ACCEPTED, "mssql": REJECTED},
+        database_rejects={"postgresql": True, "mariadb": False, "sqlite": False},
+    ),
+    "foreign key to a unique key in another order": DefectCase(
+        _fk_in_another_order, "foreign key uses.b, uses.a -> codes.b, codes.a",
+        {"mysql": REJECTED, "mariadb": REJECTED},
+        database_rejects={"postgresql": False, "mariadb": True, "sqlite": False},
+    ),
+    "foreign key to a table missing from the model": DefectCase(
+        _fk_to_missing, "foreign key orders.ref_id -> carts.id", EVERYWHERE,
+        # SQLite creates it; refused there too (see validation.py)
+        database_rejects={"postgresql": True, "mariadb": True, "sqlite": False},
+        plain_sql=(f"{CUSTOMERS_SQL};", "CREATE TABLE orders (id INTEGER PRIMARY KEY, ref_id INTEGER, "
+                   "FOREIGN KEY (ref_id) REFERENCES carts (id));"),
+    ),
+    "foreign key to a column missing from its table": DefectCase(
+        lambda defect: _fk_to_missing(defect, column=True), "foreign key orders.ref_id -> customers.uuid",
+        EVERYWHERE, database_rejects={"postgresql": True, "mariadb": True, "sqlite": False},
+        plain_sql=(f"{CUSTOMERS_SQL};", "CREATE TABLE orders (id INTEGER PRIMARY KEY, ref_id INTEGER, "
+                   "FOREIGN KEY (ref_id) REFERENCES customers (uuid));"),
+    ),
+    "index with no columns": DefectCase(
+        _index_without_columns, "index 'ix_customers_nothing' on customers", EVERYWHERE,
+        database_rejects={"postgresql": True, "mariadb": True, "sqlite": True},
+    ),
+    "one index name on two tables": DefectCase(
+        _index_name_on_two_tables, "index 'ix_created' on shipments", {"postgresql": REJECTED, "sqlite": REJECTED},
+        database_rejects={"postgresql": True, "mariadb": False, "sqlite": True},
+    ),
+    "one index name on two tables in two schemas": DefectCase(
+        lambda defect: _index_name_on_two_tables(defect, schemas=True), "index 'ix_created' on shipping.shipments",
+        {"sqlite": REJECTED},  # one database once schemas are flattened
+        database_rejects={"postgresql": False},
+    ),
+    "ON DELETE SET NULL on a NOT NULL column": DefectCase(
+        _set_null_on_not_null, "foreign key orders.customer_id -> customers.id",
+        {"mysql": REJECTED, "mariadb": REJECTED},
+        database_rejects={"postgresql": False, "mariadb": True, "sqlite": False},
+    ),
+    "one index name declared twice, differently": DefectCase(
+        lambda defect: _index_twice(defect, differing=True), "index 'ix_customers_email' on customers", EVERYWHERE,
+        left_out=2, database_rejects={"postgresql": True, "mariadb": True, "sqlite": True},
+    ),
+    "one index declared twice, identically": DefectCase(
+        _index_twice, "index 'ix_customers_email' on customers", {dialect: DUPLICATE for dialect in DIALECTS},
+        database_rejects={"postgresql": True, "mariadb": True, "sqlite": True},
+    ),
+}
