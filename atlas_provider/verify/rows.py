@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Column, Table
+from sqlalchemy.sql import visitors
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from ..errors import ModelError
@@ -233,16 +235,34 @@ def _distinct(plan: ColumnPlan, count: int) -> list[Any]:
 
 def unique_columns(table: Table) -> set[str]:
     """Columns whose values must differ between rows: the first column of the primary key and of each
-    unique constraint or index that is not a foreign key (a foreign key copies a distinct parent row)."""
+    unique constraint or index (an expression's columns too) that is not a foreign key (a foreign key copies
+    a distinct parent row)."""
     groups: list[Sequence[Column[Any]]] = [list(table.primary_key.columns)]
     groups += [list(c.columns) for c in table.constraints if isinstance(c, sa.UniqueConstraint)]
-    groups += [[c for c in index.columns] for index in table.indexes if index.unique]
+    for index in table.indexes:  # an expression index (lower(email)) makes its columns unique too
+        if index.unique:
+            groups.append([c for expression in index.expressions for c in visitors.iterate(expression)
+                           if isinstance(c, Column) and c.table is table])
     found: set[str] = set()
     for group in groups:
+        group = [source for c in group for source in _sources(table, c)]
         own = [c for c in group if not c.foreign_keys]
         if own:
             found.add(own[0].name)
     return found
+
+
+def _sources(table: Table, column: Column[Any]) -> list[Column[Any]]:
+    """The columns whose values make `column`'s: itself, or for a computed column (MariaDB's stand-in for
+    a unique expression index, `email_lower`) the columns its expression names."""
+    if column.computed is None:
+        return [column]
+    expression = column.computed.sqltext
+    named = [c for c in visitors.iterate(expression) if isinstance(c, Column) and c.table is table]
+    if not named:  # a text() expression: the columns whose names it mentions
+        text = str(expression)
+        named = [c for c in table.columns if c is not column and re.search(rf"\b{re.escape(c.name)}\b", text)]
+    return named
 
 
 def row_count(plans: Sequence[ColumnPlan], minimum: int = 3) -> int:

@@ -120,3 +120,16 @@ def test_a_not_null_cycle_is_an_error() -> None:
                  sa.Column("a_id", sa.Integer, sa.ForeignKey("a.id"), nullable=False))
     with pytest.raises(Exception, match="form a cycle: a, b"):
         insertion_order([a, b])
+
+
+def test_unique_expressions_make_their_columns_distinct() -> None:
+    """A unique index on lower(email), and MariaDB's stand-in for it: a computed column with a unique key."""
+    metadata = sa.MetaData()
+    users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("email", sa.String(20), nullable=False),
+                     sa.Column("nick", sa.String(20), nullable=False),
+                     sa.Column("nick_lower", sa.String(20), sa.Computed(sa.text("lower(nick)")), unique=True))
+    sa.Index("ix_email", sa.func.lower(users.c.email), unique=True)
+    rows = plans([users])["users"].rows
+    for column in ("email", "nick"):
+        assert len({row[column].lower() for row in rows}) == len(rows), column
