@@ -256,15 +256,23 @@ def _schemas(path: list[str] | None, model: list[str] | None, exclude: list[str]
              include: list[str] | None, dialects: list[str], *, allow_empty: bool = False,
              create_schemas: bool | None = None, strict: bool = False,
              verbose: bool = False, skip_defects: bool | None = None,
-             allow_loss: bool = False) -> tuple[Any, list[Any]]:
-    """Load the model once, then build every target's schema from it (settings from pyproject.toml); warn
-    about the model's defects, each line once however many targets share it."""
+             allow_loss: bool = False, setting: list[str] | None = None) -> tuple[Any, list[Any]]:
+    """Load the model once, then build every target's schema from it (settings from pyproject.toml under
+    --setting: `DIALECT:KEY=VALUE` for that target only, `KEY=VALUE` for every target); warn about the model's
+    defects, each line once however many targets share it."""
     from .api import build_schema, check_model
     from .config import skip_defects as skip_defects_setting, target_options
     from .dialects import get_adapter
     from .loading import load_model
 
-    adapters = [get_adapter(d, target_options(d, create_schemas=create_schemas)) for d in dialects]
+    pairs = _settings(setting or [])
+
+    def scoped(dialect: str) -> dict[str, str]:
+        own = {k.partition(":")[2]: v for k, v in pairs.items() if k.partition(":")[0] == dialect and ":" in k}
+        return {**{k: v for k, v in pairs.items() if ":" not in k}, **own}
+
+    adapters = [get_adapter(d, target_options(d, create_schemas=create_schemas, cli_settings=scoped(d)))
+                for d in dialects]
     loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn,
                         verbose=say if verbose else None)
     check_model(loaded)
@@ -297,6 +305,7 @@ def check_command(
     verbose: VerboseOpt = False,
     skip_defects: SkipDefectsOpt = None,
     allow_loss: AllowLossOpt = False,
+    setting: Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="A target setting as for the DDL command: KEY=VALUE for every target, DIALECT:KEY=VALUE for one (e.g. clickhouse:cdc_tool=peerdb); repeatable.")] = None,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -308,7 +317,7 @@ def check_command(
         from .parity_format import render
 
         loaded, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=True, verbose=verbose,
-                                   skip_defects=skip_defects, allow_loss=True)
+                                   skip_defects=skip_defects, allow_loss=True, setting=setting)
         found["blocking"] = [f"{s.dialect}: {s.losses.error_message()}" for s in schemas if s.losses.blocking() and not allow_loss]
         if not loaded.tables:
             raise EmptySchemaError("no tables found; nothing to compare")

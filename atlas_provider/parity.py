@@ -22,9 +22,10 @@ a kind with info={"atlas": {"accept": [kind]}} on the column or on its table. Th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from sqlalchemy import Column, Table
 
@@ -39,6 +40,16 @@ PRESENT, ADAPTED, EXCLUDED, DROPPED, ADDED = "present", "adapted", "excluded", "
 MISSING = "missing"  # the drift kind of a dropped table or column: only an exclusion clears it
 
 
+class Finding(NamedTuple):
+    """An adaptation that changes values: its kind (what info['atlas']['accept'] names) and what changes."""
+
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
 @dataclass(frozen=True)
 class Row:
     """One table (`column` is "") or column on one target."""
@@ -49,9 +60,15 @@ class Row:
     status: str
     type: str = ""  # the type the target gives the column, as its DDL says
     model_type: str = ""
-    drift: tuple[str, ...] = ()  # "kind: detail", not accepted by the model
-    accepted: tuple[str, ...] = ()  # "kind: detail", accepted by the model
+    drift: tuple[Finding, ...] = ()  # not accepted by the model
+    accepted: tuple[Finding, ...] = ()  # accepted by the model
     note: str = ""
+    model_nullable: bool | None = None  # columns: whether the model's column and the target's admit NULL
+    target_nullable: bool | None = None
+    model_facts: Facts | None = None
+    target_facts: Facts | None = None
+    losses: tuple[Loss, ...] = ()  # what the target's loss report says about this table or column
+    layout: Mapping[str, str] = field(default_factory=dict)  # tables: the target's engine, keys, CDC profile
 
 
 @dataclass
@@ -83,7 +100,7 @@ class ParityReport:
         drift = self.drift
         if not drift:
             return f"no drift across {', '.join(self.targets)}"
-        shown = ", ".join(f"{_subject(r)} on {r.target} ({', '.join(d.split(':')[0] for d in r.drift)})"
+        shown = ", ".join(f"{_subject(r)} on {r.target} ({', '.join(d.kind for d in r.drift)})"
                           for r in drift[:5])
         more = f" and {len(drift) - 5} more" if len(drift) > 5 else ""
         return f"{len(drift)} drift{'s' if len(drift) > 1 else ''}: {shown}{more}"
@@ -198,6 +215,7 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     "date": frozenset({"datetime"}),
     "time": frozenset({"datetime", "string"}),  # ISO text where the target has no time of day
     "interval": frozenset({"datetime", "string"}),  # SQLAlchemy's emulation (epoch + interval), or text
+    "decimal": frozenset({"string"}),  # its exact text, where the target's decimals are too narrow
 }
 
 
@@ -238,8 +256,11 @@ def build_report(model: Model, schemas: Sequence[Schema]) -> ParityReport:
         for target, adapted in per_target:
             for extra in adapted.columns if adapted is not None else ():
                 if extra.name not in known:
-                    rows.append(Row(table.fullname, extra.name, target.dialect, ADDED,
-                                    target.schema.adapter.column_type(extra)))
+                    text = target.schema.adapter.column_type(extra)
+                    read = target_facts(target.dialect, text, extra.type, target.schema.adapter.dialect)
+                    rows.append(Row(table.fullname, extra.name, target.dialect, ADDED, text,
+                                    target_nullable=extra.nullable if read.nullable is None else read.nullable,
+                                    target_facts=read.facts))
     losses = {schema.dialect: sorted({*schema.losses.losses, *map(_skipped, schema.skipped)}) for schema in schemas}
     return ParityReport([schema.dialect for schema in schemas], rows, losses)
 
@@ -263,6 +284,32 @@ class _Target:
         self._reasons: dict[str, set[str]] = defaultdict(set)
         for loss in schema.losses.losses:
             self._reasons[loss.subject].add(loss.reason or loss.kind)
+        self._losses = sorted(set(schema.losses.losses))
+
+    def losses_of(self, table: Table, column: str = "") -> tuple[Loss, ...]:
+        """The loss lines about a column (`t.c`, or a foreign key `t.c -> ...`) or, with no column, about the
+        table's other items (`t(a, b)`, `t.ix_name`, `t.ck_name`)."""
+        name = table.fullname
+        columns = {c.name for c in table.columns}
+
+        def column_of(subject: str) -> str | None:
+            rest = subject[len(name) + 1:] if subject.startswith(f"{name}.") else ""
+            head = rest.split(" ", 1)[0]
+            return head if head in columns else None
+
+        if column:
+            return tuple(loss for loss in self._losses if column_of(loss.subject) == column)
+        return tuple(loss for loss in self._losses if loss.subject == name or (
+            loss.subject.startswith((f"{name}.", f"{name}(")) and column_of(loss.subject) is None))
+
+    def layout(self, adapted: Table) -> dict[str, str]:
+        """How the target stores the table: the adapter's own description (ClickHouse: engine, keys,
+        partition, CDC profile), else its primary key."""
+        describe = getattr(self.schema.adapter, "table_layout", None)
+        if describe is not None:
+            return dict(describe(adapted))
+        key = ", ".join(c.name for c in adapted.primary_key.columns)
+        return {"primary_key": key} if key else {}
 
     def adapted(self, table: Table) -> Table | None:
         """The target's copy of `table`, or None. Targets without schemas (SQLite) rename
@@ -284,20 +331,22 @@ class _Target:
 
 def _table_row(table: Table, target: _Target, adapted: Table | None) -> Row:
     if adapted is not None:
-        return Row(table.fullname, "", target.dialect, PRESENT)
+        return Row(table.fullname, "", target.dialect, PRESENT, losses=target.losses_of(table),
+                   layout=target.layout(adapted))
     if target.excluded(table):
         return Row(table.fullname, "", target.dialect, EXCLUDED)
     why = target.why_missing(table.fullname, "left out without an exclusion")
-    return Row(table.fullname, "", target.dialect, DROPPED, drift=(f"{MISSING}: {why}",))
+    return Row(table.fullname, "", target.dialect, DROPPED, drift=(Finding(MISSING, why),))
 
 
 def _column_row(table: Table, column: Column, target: _Target, adapted: Table | None) -> Row:
     schema = target.schema
-    base = Row(table.fullname, column.name, target.dialect, EXCLUDED, model_type=short_name(column.type))
+    base = Row(table.fullname, column.name, target.dialect, EXCLUDED, model_type=short_name(column.type),
+               model_nullable=bool(column.nullable), model_facts=model_facts(column.type))
     if adapted is None:
         if target.excluded(table):
             return base
-        return replace(base, status=DROPPED, drift=(f"{MISSING}: the table is left out",))
+        return replace(base, status=DROPPED, drift=(Finding(MISSING, "the table is left out"),))
     if column.name in schema.selection.excluded_columns.get(table.fullname, ()):
         return base
     if column.system:  # Column(system=True), e.g. PostgreSQL's xmin: declared so, never created
@@ -307,19 +356,24 @@ def _column_row(table: Table, column: Column, target: _Target, adapted: Table | 
         target_column = next((c for c in adapted.columns if c.name == column.name), None)
     if target_column is None:
         why = target.why_missing(f"{table.fullname}.{column.name}", "left out without an exclusion")
-        return replace(base, status=DROPPED, drift=(f"{MISSING}: {why}",))
+        return replace(base, status=DROPPED, drift=(Finding(MISSING, why),),
+                       losses=target.losses_of(table, column.name))
     text = schema.adapter.column_type(target_column)
     read = target_facts(target.dialect, text, target_column.type, schema.adapter.dialect)
     changed, findings, note = compare(model_facts(column.type), read.facts)
     # ClickHouse's type says it (Nullable(...)); elsewhere the column's NULL / NOT NULL does
-    if column.nullable and not (target_column.nullable if read.nullable is None else read.nullable):
+    nullable = bool(target_column.nullable if read.nullable is None else read.nullable)
+    if column.nullable and not nullable:
         findings.append(("values", "NULL -> not nullable"))
     ok = accepted(column) | accepted(table)
     return replace(
         base,
         status=ADAPTED if changed or findings else PRESENT,
         type=text,
-        drift=tuple(f"{kind}: {detail}" for kind, detail in findings if kind not in ok),
-        accepted=tuple(f"{kind}: {detail}" for kind, detail in findings if kind in ok),
+        drift=tuple(Finding(kind, detail) for kind, detail in findings if kind not in ok),
+        accepted=tuple(Finding(kind, detail) for kind, detail in findings if kind in ok),
         note=note,
+        target_nullable=nullable,
+        target_facts=read.facts,
+        losses=target.losses_of(table, column.name),
     )

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 
 from .losses import LossReport
 from .parity import ADAPTED, ADDED, DROPPED, EXCLUDED, ParityReport, Row
+from .typefacts import Facts
 
 def render(report: ParityReport, fmt: str = "table") -> str:
     """The report as `table`, `json` or `markdown`."""
@@ -56,7 +58,24 @@ def _loss_lines(report: ParityReport) -> list[str]:
 
 def _reasons(rows: Iterable[Row], attribute: str) -> list[tuple[str, str, str]]:
     """(subject, target, reasons) for every row with drift (or accepted drift), in report order."""
-    return [(_subject(row), row.target, "; ".join(getattr(row, attribute))) for row in rows if getattr(row, attribute)]
+    return [(_subject(row), row.target, "; ".join(str(f) for f in getattr(row, attribute)))
+            for row in rows if getattr(row, attribute)]
+
+
+def _layouts(report: ParityReport) -> list[tuple[str, str, str]]:
+    """(table, target, "ENGINE = ..., ORDER BY ..., CDC ...") for every table a target stores with more than
+    a primary key (the lake's engine, keys, partition and CDC profile)."""
+    found = []
+    for row in report.rows:
+        if row.column or set(row.layout) <= {"primary_key"}:
+            continue
+        parts = [f"{LAYOUT_LABELS.get(key, key)} {value}" for key, value in row.layout.items() if value]
+        found.append((row.table, row.target, ", ".join(parts)))
+    return found
+
+
+LAYOUT_LABELS = {"engine": "ENGINE =", "order_by": "ORDER BY", "primary_key": "PRIMARY KEY",
+                 "partition_by": "PARTITION BY", "settings": "SETTINGS", "cdc": "CDC"}
 
 
 def _result(report: ParityReport) -> str:
@@ -101,6 +120,7 @@ def render_table(report: ParityReport) -> str:
         ("Accepted by the model (info['atlas']['accept'])",
          [f"  {s} on {t}: {r}" for s, t, r in _reasons(report.rows, "accepted")]),
         ("Left out by the targets (they cannot express it)", [f"  {line}" for line in _loss_lines(report)]),
+        ("Table layout", [f"  {t} on {target}: {text}" for t, target, text in _layouts(report)]),
         ("Notes", [f"  {_subject(r)} on {r.target}: {r.note}" for r in report.rows if r.note]),
     ]
     for title, lines in sections:
@@ -117,12 +137,31 @@ def _subject(row: Row) -> str:
 # ---------------------------------------------------------------------------------------------
 # JSON
 
+def _facts_json(facts: Facts | None) -> dict[str, object] | None:
+    """A type's facts, without the ones that do not apply (None, empty)."""
+    if facts is None:
+        return None
+    return {key: value for key, value in asdict(facts).items()
+            if value not in (None, "", ()) and not (key == "signed" and value is True)
+            and not (key == "timezone" and value is False)}
+
+
 def _row_json(row: Row) -> dict[str, object]:
-    return {
+    """One row as structured data: findings as {kind, detail}, the losses about this table or column joined in,
+    the nullability and type facts of both sides; for a table, how the target stores it."""
+    document: dict[str, object] = {
         "table": row.table, "column": row.column or None, "target": row.target, "status": row.status,
-        "type": row.type or None, "model_type": row.model_type or None, "drift": list(row.drift),
-        "accepted": list(row.accepted), "note": row.note or None,
+        "type": row.type or None, "model_type": row.model_type or None,
+        "drift": [f._asdict() for f in row.drift], "accepted": [f._asdict() for f in row.accepted],
+        "losses": [{"kind": loss.kind, "subject": loss.subject, "reason": loss.reason} for loss in row.losses],
+        "note": row.note or None,
     }
+    if row.column:
+        document["nullable"] = {"model": row.model_nullable, "target": row.target_nullable}
+        document["facts"] = {"model": _facts_json(row.model_facts), "target": _facts_json(row.target_facts)}
+    else:
+        document["layout"] = dict(row.layout)
+    return document
 
 
 def render_json(report: ParityReport) -> str:
@@ -185,6 +224,7 @@ def render_markdown(report: ParityReport) -> str:
         ("Drift", [f"- `{s}` on **{t}**: {_md(r)}" for s, t, r in _reasons(report.drift, "drift")]),
         ("Accepted by the model", [f"- `{s}` on **{t}**: {_md(r)}" for s, t, r in _reasons(report.rows, "accepted")]),
         ("Left out by the targets", [f"- {_md(line)}" for line in _loss_lines(report)]),
+        ("Table layout", [f"- `{t}` on **{target}**: {_md(text)}" for t, target, text in _layouts(report)]),
     ]
     for title, lines in sections:
         if lines:

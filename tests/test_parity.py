@@ -40,10 +40,18 @@ def check(*args: str, cwd: Path = ROOT) -> Any:
     return run_provider("check", *args, cwd=cwd, env={"PYTHONPATH": ""})
 
 
+def texts(findings: Any) -> tuple[str, ...]:
+    """Findings as the "kind: detail" text the report prints."""
+    return tuple(str(f) for f in findings)
+
+
 def rows(stdout: str) -> list[tuple[Any, ...]]:
     """The JSON report's rows as tuples: (table, column, target, status, type, drift, accepted)."""
-    return [(r["table"], r["column"] or "", r["target"], r["status"], r["type"] or "", tuple(r["drift"]),
-             tuple(r["accepted"])) for r in json.loads(stdout)["rows"]]
+    def texts(findings: list[dict[str, str]]) -> tuple[str, ...]:
+        return tuple(f"{f['kind']}: {f['detail']}" for f in findings)
+
+    return [(r["table"], r["column"] or "", r["target"], r["status"], r["type"] or "", texts(r["drift"]),
+             texts(r["accepted"])) for r in json.loads(stdout)["rows"]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,20 +151,20 @@ def _report(model: Model, *dialects: str) -> Any:
 def test_a_nullable_column_the_target_makes_not_null_drifts() -> None:
     model = _model(sa.Column("size", sa.Integer, nullable=True, info={"clickhouse": {"type": "Int32"}}))
     row = _report(model, "clickhouse").row("things", "size", "clickhouse")
-    assert (row.status, row.type, row.drift) == (ADAPTED, "Int32", ("values: NULL -> not nullable",))
+    assert (row.status, row.type, texts(row.drift)) == (ADAPTED, "Int32", ("values: NULL -> not nullable",))
 
 
 def test_accept_on_the_table_covers_its_columns() -> None:
     model = _model(sa.Column("at", sa.DateTime(timezone=True), nullable=False),
                    info={"atlas": {"accept": ["timezone", "precision"]}})
     row = _report(model, "mysql").row("things", "at", "mysql")
-    assert (row.drift, row.accepted) == ((), (TZ, "precision: fractional seconds 6 -> 0 digits"))
+    assert (texts(row.drift), texts(row.accepted)) == ((), (TZ, "precision: fractional seconds 6 -> 0 digits"))
 
 
 def test_accepting_one_kind_leaves_the_others_drifting() -> None:
     model = _model(sa.Column("at", sa.DateTime(timezone=True), nullable=False, info={"atlas": {"accept": ["timezone"]}}))
     row = _report(model, "mysql").row("things", "at", "mysql")
-    assert (row.drift, row.accepted) == (("precision: fractional seconds 6 -> 0 digits",), (TZ,))
+    assert (texts(row.drift), texts(row.accepted)) == (("precision: fractional seconds 6 -> 0 digits",), (TZ,))
 
 
 def test_a_system_column_is_excluded_not_dropped() -> None:
@@ -169,7 +177,7 @@ def test_a_table_the_target_leaves_out_without_an_exclusion_drifts() -> None:
     model = _model(sa.Column("name", sa.String(20)))
     schema = build_schema(model, "postgresql")
     report = build_report(model, [replace(schema, tables=[])])
-    assert [(r.column, r.status, r.drift) for r in report.rows] == [
+    assert [(r.column, r.status, texts(r.drift)) for r in report.rows] == [
         ("", DROPPED, ("missing: left out without an exclusion",)),
         ("id", DROPPED, ("missing: the table is left out",)),
         ("name", DROPPED, ("missing: the table is left out",)),
@@ -473,3 +481,65 @@ def test_the_readme_walk_through_quotes_real_output() -> None:
     quoted = [line.removeprefix("#   ") for line in mysql.splitlines() if line.startswith("#   ") and "..." not in line]
     assert len(quoted) == 4
     assert [line for line in quoted if line not in printed] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 12, finding 7: the table level, --setting, structured JSON; and the lake adaptations reported truthfully
+
+def test_the_lake_adaptations_of_issue_12_are_reported_truthfully() -> None:
+    model = _model(sa.Column("huge", sa.Numeric(100, 10), nullable=False),
+                   sa.Column("tags", postgresql.ARRAY(sa.Text), nullable=False, server_default="{}"),
+                   sa.Column("seven", sa.Integer, nullable=False, server_default="7"),
+                   sa.Column("odd", sa.Integer, nullable=False, server_default="seven"),
+                   sa.Column("qty", sa.Integer, sa.CheckConstraint("qty > 0", name="qty_positive")))
+    report = _report(model, "postgresql", "clickhouse")
+    huge = report.row("things", "huge", "clickhouse")
+    assert (huge.status, huge.type, texts(huge.drift)) == (ADAPTED, "String", ())  # its exact text
+    assert [(loss.kind, loss.subject) for loss in huge.losses] == [("decimal precision", "things.huge")]
+    assert report.row("things", "tags", "clickhouse").type == "Array(Nullable(String))"
+    assert report.row("things", "seven", "clickhouse").losses == ()  # DEFAULT 7 is kept
+    assert [loss.kind for loss in report.row("things", "odd", "clickhouse").losses] == ["server default"]
+    assert [loss.subject for loss in report.row("things", "", "clickhouse").losses] == ["things.qty_positive"]
+
+
+def test_check_reports_each_targets_table_layout() -> None:
+    result = check("--path", "examples/shop", "-d", "postgresql", "-d", "clickhouse", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    layouts = {(r["table"], r["target"]): r["layout"] for r in json.loads(result.stdout)["rows"] if not r["column"]}
+    assert layouts[("orders", "clickhouse")] == {
+        "engine": "ReplacingMergeTree(_peerdb_version, _peerdb_is_deleted)", "order_by": "id", "primary_key": "id",
+        "cdc": "peerdb: _peerdb_synced_at, _peerdb_is_deleted, _peerdb_version"}
+    assert layouts[("analytics.page_views", "clickhouse")] == {
+        "engine": "MergeTree", "order_by": "(occurred_at, session_id)", "primary_key": "occurred_at",
+        "partition_by": "toYYYYMM(occurred_at)", "settings": "index_granularity = 8192"}
+    assert layouts[("orders", "postgresql")] == {"primary_key": "id"}
+    table = check("--path", "examples/shop", "-d", "clickhouse").stdout
+    assert ("  products on clickhouse: ENGINE = ReplacingMergeTree(_version, is_deleted), ORDER BY id, "
+            "PRIMARY KEY id, CDC debezium: _version, is_deleted") in table.splitlines()
+
+
+def test_check_takes_settings_like_the_ddl_command() -> None:
+    result = check("--path", "examples/shop", "-d", "postgresql", "-d", "clickhouse", "-f", "json",
+                   "-s", "clickhouse:cdc_tool=peerdb", "--setting", "naive_timezone=")
+    assert result.returncode == 0, result.stderr
+    rows_ = {(r["table"], r["column"] or "", r["target"]): r for r in json.loads(result.stdout)["rows"]}
+    assert rows_[("categories", "", "clickhouse")]["layout"]["cdc"].startswith("peerdb: ")
+    assert rows_[("analytics.page_views", "occurred_at", "clickhouse")]["type"] == "DateTime64(6)"
+    bad = check("--path", "examples/shop", "-d", "clickhouse", "-s", "clickhouse:cdc_tool=fivetran")
+    assert (bad.returncode, bad.stdout) == (1, "")
+    assert "'cdc_tool' must be one of debezium, generic, peerdb" in bad.stderr
+
+
+def test_json_rows_are_structured() -> None:
+    result = check("--path", "drift_payments", "-d", "clickhouse", "-f", "json", cwd=MODELS / "drift_numeric")
+    document = json.loads(result.stdout)
+    row = next(r for r in document["rows"] if (r["table"], r["column"]) == ("payments", "amount"))
+    assert row["drift"] == [{"kind": "precision", "detail": "(18, 4) -> (10, 2)"},
+                            {"kind": "scale", "detail": "4 -> 2 decimal places"}]
+    assert row["nullable"] == {"model": False, "target": False}
+    assert row["facts"] == {"model": {"family": "decimal", "precision": 18, "scale": 4},
+                            "target": {"family": "decimal", "precision": 10, "scale": 2}}
+    assert row["losses"] == []
+    added = next(r for r in document["rows"] if r["column"] == "_version")
+    assert (added["status"], added["nullable"], added["facts"]["target"]) == (
+        ADDED, {"model": None, "target": False}, {"family": "integer", "width": 64, "signed": False})

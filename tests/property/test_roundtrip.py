@@ -297,8 +297,9 @@ def check_clickhouse(spec: ModelSpec) -> None:
             problems: list[str] = []
             for fullname, table in want.items():
                 got = {name: row["type"] for name, row in dev.columns(fullname).items()}
-                if list(got) != [c.name for c in table.columns]:
-                    problems.append(f"{fullname}: columns {[c.name for c in table.columns]} expected, got {list(got)}")
+                expected = [c.name for c in adapted[fullname].columns]  # the model's, then the CDC columns
+                if list(got) != expected:
+                    problems.append(f"{fullname}: columns {expected} expected, got {list(got)}")
                     continue
                 for column in table.columns:
                     mapped = schema.adapter.column_type(adapted[fullname].columns[column.name])

@@ -127,6 +127,11 @@ class ClickHouseAdapter(Adapter):
     def column_type(self, column: Any) -> str:
         return self.ddl_compiler.column_type(column)
 
+    def table_layout(self, table: Table) -> dict[str, str]:
+        """How the lake stores an adapted table, for the parity report: engine, keys, partition, settings and
+        CDC profile (`peerdb: _peerdb_synced_at, _peerdb_is_deleted, _peerdb_version`)."""
+        return self.ddl_compiler.table_layout(table)
+
 
 
 

@@ -110,11 +110,13 @@ def append_only(table: Table) -> bool:
 def resolve_cdc(table: Table, settings: ClickHouseSettings) -> Cdc | None:
     """The table's CDC layout from info['clickhouse']['cdc'] (True, False or a dict of tool/version/is_deleted)
     over the target's `cdc` setting: `auto` (the default) makes every table fed from the application a CDC
-    table, unless the model says it is append-only."""
+    table, unless the model says it is append-only or it has no primary key."""
     where = table.fullname
     value = clickhouse_info(table).get("cdc")
     if value is None:
-        on = settings.cdc if settings.cdc is not None else (fed_from_app(table) and not append_only(table))
+        # auto leaves out a table without a primary key: there is no row identity to replace by
+        auto = fed_from_app(table) and not append_only(table) and bool(table.primary_key.columns)
+        on = settings.cdc if settings.cdc is not None else auto
         value = bool(on)
     if value is False:
         return None

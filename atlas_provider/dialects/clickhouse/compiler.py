@@ -182,6 +182,30 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
                            f"GRANULARITY {int(info.get('granularity', 1))}")
         return ", \n\t".join(clauses)
 
+    def table_layout(self, table: Table) -> dict[str, str]:
+        """The clauses post_create_table writes, clause by clause (see ClickHouseAdapter.table_layout)."""
+        spec = self.table_spec(table)
+        layout = {"engine": self._engine(spec.engine)}
+        if spec.engine.merge_tree:
+            layout["order_by"] = self._key(spec.order_by)
+            layout["primary_key"] = self._key(spec.primary_key) if spec.primary_key is not None else layout["order_by"]
+        if spec.partition_by is not None:
+            layout["partition_by"] = self._key(spec.partition_by)
+        settings = self._table_settings(table, spec)
+        if settings:
+            layout["settings"] = ", ".join(f"{k} = {self._setting(v)}" for k, v in settings.items())
+        if spec.cdc is not None:
+            layout["cdc"] = f"{spec.cdc.tool}: {', '.join(c.name for c in spec.cdc.columns)}"
+        return layout
+
+    def _table_settings(self, table: Table, spec: TableSpec) -> dict[str, Any]:
+        settings = dict(spec.settings)
+        if "allow_nullable_key" not in settings and self._nullable_key(table, spec):
+            # Without it ClickHouse refuses a Nullable key column; stripping Nullable would turn NULL into ''/0.
+            # https://clickhouse.com/docs/en/operations/settings/merge-tree-settings#allow_nullable_key
+            settings["allow_nullable_key"] = True
+        return settings
+
     def post_create_table(self, table: Table) -> str:
         spec = self.table_spec(table)
         lines = [f"ENGINE = {self._engine(spec.engine)}"]
@@ -193,11 +217,7 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
             lines.append(f"ORDER BY {self._key(spec.order_by)}")
         if spec.ttl:
             lines.append(f"TTL {', '.join(self._sql(t) for t in spec.ttl)}")
-        settings = dict(spec.settings)
-        if "allow_nullable_key" not in settings and self._nullable_key(table, spec):
-            # Without it ClickHouse refuses a Nullable key column; stripping Nullable would turn NULL into ''/0.
-            # https://clickhouse.com/docs/en/operations/settings/merge-tree-settings#allow_nullable_key
-            settings["allow_nullable_key"] = True
+        settings = self._table_settings(table, spec)
         if settings:
             lines.append("SETTINGS " + ", ".join(f"{k} = {self._setting(v)}" for k, v in settings.items()))
         if table.comment:

@@ -1,0 +1,227 @@
+"""ClickHouse, offline: the lake as a CDC pipeline receives it (issue 12, findings 1-6). Each test names the
+finding it reproduces; tests/live/test_clickhouse_live.py loads the same output into chDB."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+from atlas_provider import ModelError, UnsupportedError
+from atlas_provider.api import Schema, build_schema
+from atlas_provider.dialects import TargetOptions, get_adapter
+from atlas_provider.loading import Model, table_key
+from tests.support.sqlsplit import split_statements
+
+LAKE_ONLY = {"atlas": {"targets": ["lake"]}}
+
+
+def lake(*tables: sa.Table, strict: bool = False, **settings: Any) -> Schema:
+    """The lake schema with the default settings (CDC for every table the application also gets)."""
+    adapter = get_adapter("clickhouse", TargetOptions(settings=settings))
+    return build_schema(Model(tables=sorted(tables, key=table_key)), adapter, strict=strict)
+
+
+def create(table: sa.Table, **settings: Any) -> str:
+    found = [s.rstrip(";") for s in split_statements(lake(table, **settings).text) if s.startswith("CREATE TABLE")]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def reported(*tables: sa.Table, **settings: Any) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for loss in sorted(set(lake(*tables, **settings).losses.losses)):
+        result.setdefault(loss.kind, []).append(loss.subject)
+    return result
+
+
+def table(*extra: Any, name: str = "items", info: dict[str, Any] | None = None) -> sa.Table:
+    return sa.Table(name, sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                    *extra, info=info or {})
+
+
+# ---- finding 1: CHECK constraints stay in the application database ------------------------------------
+
+
+def test_check_constraints_are_left_out_and_reported() -> None:
+    items = table(sa.Column("qty", sa.Integer, sa.CheckConstraint("qty > 0")),
+                  sa.CheckConstraint("btrim(name) <> ''", name="name_not_blank"), sa.Column("name", sa.Text))
+    ddl = create(items)
+    assert "CONSTRAINT" not in ddl and "CHECK" not in ddl
+    assert reported(items)["check constraint"] == ["items.name_not_blank", "items.qty > 0"]
+
+
+@pytest.mark.parametrize("keep", [{"keep_checks": "true"}, {"info": {"clickhouse": {"keep_checks": True}}}],
+                         ids=["setting", "table-info"])
+def test_a_setting_or_the_table_keeps_them(keep: dict[str, Any]) -> None:
+    items = table(sa.Column("qty", sa.Integer), sa.CheckConstraint("qty > 0", name="qty_positive"),
+                  info=keep.pop("info", None))
+    assert "\tCONSTRAINT qty_positive CHECK (qty > 0)\n" in create(items, **keep)
+    assert "check constraint" not in reported(items, **keep)
+
+
+# ---- finding 2: array elements may be NULL -------------------------------------------------------------
+
+
+def test_array_elements_are_nullable_unless_the_column_says_otherwise() -> None:
+    items = table(sa.Column("scores", pg.ARRAY(sa.Integer), nullable=False),
+                  sa.Column("tags", sa.ARRAY(sa.Text), nullable=False),
+                  sa.Column("grid", pg.ARRAY(sa.Numeric(5, 2), dimensions=2), nullable=False),
+                  sa.Column("dense", pg.ARRAY(sa.Integer), nullable=False,
+                            info={"clickhouse": {"nullable_elements": False}}))
+    ddl = create(items)
+    assert "\tscores Array(Nullable(Int32)), " in ddl
+    assert "\ttags Array(Nullable(String)), " in ddl
+    assert "\tgrid Array(Array(Nullable(Decimal(5, 2)))), " in ddl
+    assert "\tdense Array(Int32), " in ddl
+
+
+# ---- finding 3: DDL that loads ---------------------------------------------------------------------------
+
+
+def test_precision_above_76_is_stored_as_string_and_reported() -> None:
+    items = table(sa.Column("huge", sa.Numeric(100, 10), nullable=False), sa.Column("max", sa.Numeric(76, 10)))
+    ddl = create(items)
+    assert "\thuge String, \n\tmax Nullable(Decimal(76, 10))" in ddl
+    assert reported(items)["decimal precision"] == ["items.huge"]
+    with pytest.raises(UnsupportedError, match=r"1 decimal precision left out .*items\.huge"):
+        lake(items, strict=True)
+
+
+DEFAULTS = [
+    ("int_str", sa.Integer, "7", "Int32 DEFAULT 7"),
+    ("int_text_quoted", sa.Integer, sa.text("'7'"), "Int32 DEFAULT 7"),
+    ("numeric_str", sa.Numeric(10, 2), "-1.25", "Decimal(10, 2) DEFAULT -1.25"),
+    ("bool_str", sa.Boolean, "1", "Bool DEFAULT true"),
+    ("bool_f", sa.Boolean, sa.text("'f'"), "Bool DEFAULT false"),
+    ("array_empty", pg.ARRAY(sa.Integer), sa.text("'{}'"), "Array(Nullable(Int32)) DEFAULT array()"),
+    ("array_cast", pg.ARRAY(sa.Integer), sa.text("'{}'::integer[]"), "Array(Nullable(Int32)) DEFAULT array()"),
+    ("array_items", pg.ARRAY(sa.Text), "{a,b}", "Array(Nullable(String)) DEFAULT array('a', 'b')"),
+    ("array_numbers", pg.ARRAY(sa.Integer), "{1,2}", "Array(Nullable(Int32)) DEFAULT array(1, 2)"),
+    ("jsonb_object", pg.JSONB, sa.text("'{}'::jsonb"), "String DEFAULT '{}'"),
+    ("json_array", sa.JSON, "[]", "String DEFAULT '[]'"),
+]
+
+
+@pytest.mark.parametrize(("name", "type_", "default", "expected"), DEFAULTS, ids=[d[0] for d in DEFAULTS])
+def test_server_defaults_are_read_for_the_column_type(name: str, type_: Any, default: Any, expected: str) -> None:
+    items = table(sa.Column(name, type_, nullable=False, server_default=default))
+    assert f"\t{name} {expected}, \n" in create(items)
+    assert "server default" not in reported(items)
+
+
+@pytest.mark.parametrize(("type_", "default"), [(sa.Integer, "seven"), (pg.ARRAY(sa.Integer), "{1,NULL}"),
+                                                (sa.Boolean, "maybe")], ids=["word-for-int", "null-element", "bool"])
+def test_defaults_the_column_type_cannot_read_are_left_out_and_reported(type_: Any, default: str) -> None:
+    items = table(sa.Column("x", type_, nullable=False, server_default=default))
+    line = next(line for line in create(items).splitlines() if line.startswith("\tx "))
+    assert "DEFAULT" not in line
+    assert reported(items)["server default"] == ["items.x"]
+
+
+# ---- finding 4: CDC tables fed from the application ------------------------------------------------------
+
+
+def test_every_table_the_application_feeds_is_a_cdc_table_keyed_on_its_primary_key() -> None:
+    metadata = sa.MetaData()
+    orders = sa.Table("orders", metadata, sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                      sa.Column("status", sa.String(20)))
+    events = sa.Table("events", metadata, sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                      info=LAKE_ONLY)
+    text = lake(orders, events).text
+    assert "ENGINE = ReplacingMergeTree(_version, _is_deleted)\nORDER BY id" in text
+    assert "ENGINE = MergeTree\nORDER BY id" in text  # the lake-only table is no CDC table
+
+
+# The example's own mistakes (issue 12), then keys outside the primary key, one clause at a time.
+CDC_ERRORS = [
+    ({"engine": "SummingMergeTree", "order_by": ["day", "product_id"]}, r"ENGINE = SummingMergeTree keeps every"),
+    ({"engine": "MergeTree"}, r"ENGINE = MergeTree keeps every version"),
+    ({"engine": "ReplacingMergeTree(updated_at)"}, r"no is-deleted argument, so deleted rows never disappear"),
+    ({"order_by": ["status", "day", "product_id"]}, r"ORDER BY uses 'status', which is not in the primary key"),
+    ({"partition_by": "toYYYYMM(updated_at)"}, r"PARTITION BY uses 'updated_at'"),
+    ({"primary_key": ["status"], "order_by": ["status", "day", "product_id"]}, r"ORDER BY uses 'status'"),
+]
+
+
+@pytest.mark.parametrize(("info", "message"), CDC_ERRORS, ids=["summing", "merge-tree", "no-is-deleted",
+                                                               "order-by", "partition-by", "primary-key"])
+def test_a_cdc_table_that_would_keep_old_versions_is_an_error(info: dict[str, Any], message: str) -> None:
+    sales = sa.Table("daily_sales", sa.MetaData(), sa.Column("day", sa.Date, primary_key=True),
+                     sa.Column("product_id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     sa.Column("status", sa.String(10)), sa.Column("updated_at", sa.DateTime),
+                     info={"atlas": {"targets": ["postgresql", "lake"]}, "clickhouse": info})
+    with pytest.raises(ModelError, match=message) as raised:
+        lake(sales)
+    assert str(raised.value).startswith("daily_sales: fed from the application by CDC")
+    # the model can say the table is append-only, or that it is no CDC table, or keep it out of the app
+    for escape in ({"append_only": True}, {"cdc": False}):
+        sales.info["clickhouse"] = {**info, **escape}
+        assert lake(sales).text
+    sales.info = {"atlas": {"targets": ["lake"]}, "clickhouse": info}
+    assert lake(sales).text
+
+
+def test_a_cdc_table_without_primary_key_is_an_error() -> None:
+    log = sa.Table("log", sa.MetaData(), sa.Column("line", sa.Text), info={"clickhouse": {"cdc": True}})
+    with pytest.raises(ModelError, match=r"^log: fed from the application by CDC, but has no primary key"):
+        lake(log)
+    assert "ENGINE = MergeTree\nORDER BY tuple()" in lake(sa.Table("log2", sa.MetaData(), sa.Column("x", sa.Text))).text
+
+
+def test_the_cdc_setting_turns_cdc_on_or_off_for_every_table() -> None:
+    events = table(name="events", info=LAKE_ONLY)
+    assert "ReplacingMergeTree(_version, _is_deleted)" in create(events, cdc="true")
+    assert "ENGINE = MergeTree\n" in create(table(), cdc="false")
+    assert "ReplacingMergeTree(_version, _is_deleted)" in create(table(), cdc="auto")
+
+
+# ---- finding 5: each pipeline's own columns ----------------------------------------------------------------
+
+
+PROFILES = [
+    ("generic", "\t_version UInt64 DEFAULT 0, \n\t_is_deleted UInt8 DEFAULT 0\n",
+     "ReplacingMergeTree(_version, _is_deleted)"),
+    ("peerdb", "\t_peerdb_synced_at DateTime64(9) DEFAULT now64(), \n\t_peerdb_is_deleted UInt8, \n"
+               "\t_peerdb_version UInt64\n", "ReplacingMergeTree(_peerdb_version, _peerdb_is_deleted)"),
+    ("debezium", "\t_version UInt64, \n\tis_deleted UInt8\n", "ReplacingMergeTree(_version, is_deleted)"),
+]
+
+
+@pytest.mark.parametrize(("tool", "columns", "engine"), PROFILES, ids=[p[0] for p in PROFILES])
+def test_each_cdc_tool_gets_its_own_columns_and_engine(tool: str, columns: str, engine: str) -> None:
+    by_setting = create(table(), cdc_tool=tool)
+    assert by_setting == (f"CREATE TABLE items (\n\tid Int64, \n{columns})\nENGINE = {engine}\nORDER BY id")
+    assert create(table(info={"clickhouse": {"cdc": {"tool": tool}}})) == by_setting
+
+
+def test_names_can_still_be_chosen_and_a_bad_tool_is_an_error() -> None:
+    renamed = table(info={"clickhouse": {"cdc": {"tool": "peerdb", "version": "_lsn"}}})
+    assert "ENGINE = ReplacingMergeTree(_lsn, _peerdb_is_deleted)" in create(renamed)
+    assert "ReplacingMergeTree(_v, _peerdb_is_deleted)" in create(table(), cdc_tool="PeerDB", cdc_version_column="_v")
+    with pytest.raises(ModelError, match=r"\['tool'\] must be one of debezium, generic, peerdb"):
+        lake(table(info={"clickhouse": {"cdc": {"tool": "fivetran"}}}))
+
+
+# ---- finding 6: meaning that does not depend on the server ---------------------------------------------------
+
+
+def test_naive_timestamps_are_utc_unless_the_model_or_a_setting_says_otherwise() -> None:
+    items = table(sa.Column("at", sa.DateTime, nullable=False, server_default=sa.func.now()),
+                  sa.Column("local", sa.DateTime, nullable=False, info={"clickhouse": {"timezone": ""}}),
+                  sa.Column("tokyo", sa.DateTime, nullable=False, info={"clickhouse": {"timezone": "Asia/Tokyo"}}))
+    ddl = create(items)
+    assert "\tat DateTime64(6, 'UTC') DEFAULT now64(6, 'UTC'), " in ddl
+    assert "\tlocal DateTime64(6), " in ddl
+    assert "\ttokyo DateTime64(6, 'Asia/Tokyo'), " in ddl
+    assert "\tat DateTime64(6) DEFAULT now64(6), " in create(items, naive_timezone="")
+
+
+def test_nullable_key_columns_stay_nullable_with_allow_nullable_key() -> None:
+    events = table(sa.Column("day", sa.Date), info={**LAKE_ONLY, "clickhouse": {"order_by": ["day", "id"]}})
+    ddl = create(events)
+    assert "\tday Nullable(Date32)\n" in ddl
+    assert ddl.endswith("ORDER BY (day, id)\nSETTINGS allow_nullable_key = 1")
+    assert reported(events) == {}
