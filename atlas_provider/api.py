@@ -39,6 +39,7 @@ class Schema:
     tables: list[Table]  # as the target gets them, in execution order
     skipped: list[Defect] = field(default_factory=list)  # model defects left out (--skip-defects)
     notes: list[str] = field(default_factory=list)  # warnings about the model's defects, one line each
+    statements: list[str] = field(default_factory=list)  # the text's statements, in order, without terminators
 
     @property
     def dialect(self) -> str:
@@ -108,7 +109,8 @@ def build_schema(
             origins[adapted.fullname] = origin
     ordered = [table for table, _ in order.tables]
     text = to_text(statements, position_lines(ordered, origins))
-    return Schema(adapter, text, report, selection, ordered, judged.skipped, judged.notes)
+    return Schema(adapter, text, report, selection, ordered, judged.skipped, judged.notes,
+                  [s.sql for s in statements])
 
 
 def _can_alter(adapter: Adapter) -> bool:

@@ -420,3 +420,49 @@ def init_command(
 
 def _pairs(flag: str, values: list[str]) -> list[str]:
     return [item for value in values for item in (flag, value)]
+
+
+VERIFY_HELP = (
+    "Move edge-case rows of every table from a scratch application database into ClickHouse (in process, "
+    "through chDB) and report the columns whose values change.\n\n"
+    "Give one application dialect and clickhouse. PostgreSQL, MySQL and MariaDB need --app-url: verify creates "
+    "a database of its own on that server and drops it afterwards; SQLite uses a temporary file. "
+    f"Exit 0: every value arrives unchanged. Exit {DRIFT_EXIT}: drift, the report on stdout. Exit 1: verify "
+    "could not run (one line on stderr). Needs the extra: pip install 'atlas-provider[verify]'."
+)
+
+
+class VerifyFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command("verify", help=VERIFY_HELP)
+def verify_command(
+    ctx: typer.Context,
+    path: PathOpt = None,
+    model: ModelOpt = None,
+    dialect: DialectsOpt = None,
+    exclude: ExcludeOpt = None,
+    include: IncludeOpt = None,
+    app_url: Annotated[Optional[str], typer.Option("--app-url", help="A server for the scratch app database, e.g. postgresql://postgres@127.0.0.1:5432/postgres (a database is created and dropped).")] = None,
+    output_format: Annotated[VerifyFormat, typer.Option("--format", "-f", help="table (terminal) or json (CI).")] = VerifyFormat.table,
+) -> None:
+    """The verify package does the work; this picks the exit code."""
+    dialects = _dialects(dialect)
+    found: dict[str, Any] = {}
+
+    def run() -> str:
+        from .verify import render, split_targets, verify
+
+        app_dialect, lake_dialect = split_targets(dialects)
+        _, (app_schema, lake_schema) = _schemas(path, model, exclude, include, [app_dialect, lake_dialect])
+        report = found["report"] = verify(app_schema, lake_schema, app_url=app_url,
+                                          progress=lambda line: print(f"{PROG}: verify: {line}", file=sys.stderr))
+        return render(report, output_format.value)
+
+    guarded(run, _traceback(ctx))
+    report = found["report"]
+    if not report.ok:
+        print(f"{PROG}: drift: {report.summary()}", file=sys.stderr)
+        raise typer.Exit(DRIFT_EXIT)

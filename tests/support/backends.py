@@ -34,6 +34,8 @@ __all__ = ["BACKENDS", "Backend", "Traits", "backend_for", "live_backends"]
 
 # Every database we create carries this prefix, so cleanup never mistakes another run's database for ours.
 FRESH_PREFIX = "atlas_test_"
+# `atlas-provider verify` makes (and drops) its own scratch databases under this prefix (verify/appdb.py).
+VERIFY_PREFIX = "atlas_verify_"
 
 
 @dataclass(frozen=True)
@@ -264,9 +266,9 @@ class MySQLBackend(ServerBackend):
         return frozenset(row[0] for row in conn.exec_driver_sql("SHOW DATABASES"))
 
     def _created_since(self, conn: Connection, name: str) -> list[str]:
-        # Skip other runs' fresh databases: they are theirs to drop.
+        # Skip other runs' fresh databases and `verify` scratch databases: they are theirs to drop.
         new = self._databases(conn) - self._existing.get(name, frozenset()) - _MYSQL_SYSTEM
-        return sorted(d for d in new if d == name or not d.startswith(FRESH_PREFIX))
+        return sorted(d for d in new if d == name or not d.startswith((FRESH_PREFIX, VERIFY_PREFIX)))
 
     def _create(self, conn: Connection, name: str) -> None:
         self._existing[name] = self._databases(conn)
