@@ -447,6 +447,7 @@ def verify_command(
     include: IncludeOpt = None,
     app_url: Annotated[Optional[str], typer.Option("--app-url", help="A server for the scratch app database, e.g. postgresql://postgres@127.0.0.1:5432/postgres (a database is created and dropped).")] = None,
     output_format: Annotated[VerifyFormat, typer.Option("--format", "-f", help="table (terminal) or json (CI).")] = VerifyFormat.table,
+    setting: Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="As for check: KEY=VALUE for both targets, DIALECT:KEY=VALUE for one (e.g. clickhouse:cdc_tool=peerdb); repeatable.")] = None,
 ) -> None:
     """The verify package does the work; this picks the exit code."""
     dialects = _dialects(dialect)
@@ -456,7 +457,8 @@ def verify_command(
         from .verify import render, split_targets, verify
 
         app_dialect, lake_dialect = split_targets(dialects)
-        _, (app_schema, lake_schema) = _schemas(path, model, exclude, include, [app_dialect, lake_dialect])
+        _, (app_schema, lake_schema) = _schemas(path, model, exclude, include, [app_dialect, lake_dialect],
+                                                setting=setting)
         report = found["report"] = verify(app_schema, lake_schema, app_url=app_url,
                                           progress=lambda line: print(f"{PROG}: verify: {line}", file=sys.stderr))
         return render(report, output_format.value)

@@ -54,6 +54,15 @@ def verify(app_schema: Schema, lake_schema: Schema, *, app_url: str | None = Non
     shared = _shared_tables(app_schema, lake_schema)
     if not shared:
         raise UsageError(f"no table is in both {app_adapter.name} and {lake_adapter.name}: nothing to move")
+    try:
+        return _run(app_schema, lake_schema, database, plans, shared, progress)
+    except sa.exc.DBAPIError as error:  # the scratch database went away, the server stopped, ...
+        raise VerifyError(str(error.orig).strip().splitlines()[0], where=app_adapter.name) from None
+
+
+def _run(app_schema: Schema, lake_schema: Schema, database: AppDatabase, plans: list[TablePlan],
+         shared: dict[str, str], progress: Callable[[str], None]) -> VerifyReport:
+    app_adapter = app_schema.adapter
     with scratch_lake() as lake, database.scratch() as engine:
         report = VerifyReport(app_adapter.name, f"clickhouse {lake.version()}")
         for statement in lake_schema.statements:

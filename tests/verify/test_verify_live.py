@@ -54,6 +54,13 @@ def test_the_example_arrives_unchanged(dialect: str) -> None:
     assert any("CDC update + delete" in line for line in progress)  # the tombstone was applied and read back
 
 
+@pytest.mark.parametrize("tool", ["generic", "peerdb", "debezium"])
+def test_every_cdc_profile_replaces_updates_and_drops_deletes(tool: str) -> None:
+    result = verify("postgresql", "--path", "examples/shop", "--setting", f"clickhouse:cdc_tool={tool}")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("CDC update + delete: ok") >= 5, result.stderr
+
+
 def check_documents(path: Path, dialect: str) -> set[str]:
     """table.column of the lake columns `check` reports as changing values (drift or accepted)."""
     result = run_provider("check", "--path", str(path), "--dialect", dialect, "--dialect", "clickhouse",
