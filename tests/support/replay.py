@@ -14,6 +14,7 @@ that rebuild it. Functions, triggers and views are not read: open-source Atlas d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
 from .backends import Backend
 
-__all__ = ["Reading", "assert_replay_is_a_fixpoint", "diff_readings", "read_back", "replay"]
+__all__ = ["Reading", "assert_replay_is_a_fixpoint", "diff_readings", "items", "read_back", "replay"]
 
 
 @dataclass
@@ -48,6 +49,67 @@ def diff_readings(before: Reading, after: Reading) -> dict[str, set[str]]:
         "removed": set(old) - set(new),
         "changed": {key for key in set(old) & set(new) if old[key] != new[key]},
     }
+
+
+def items(reading: Reading) -> dict[tuple[str, str], str]:
+    """The reading as (table, item) -> text, one item per column, key, index and check, whatever the backend
+    keeps whole (a MySQL or SQLite CREATE TABLE is split at its top-level commas). A foreign key is keyed by
+    its columns, so a name the server gave it differently (`_ibfk_2` for `_ibfk_1`) is a change of it."""
+    found: dict[tuple[str, str], str] = {}
+    for key, text in reading.objects.items():
+        kind, _, name = key.partition(" ")
+        if kind == "table":
+            table = _unquote(name.rpartition(".")[2])
+            for part in _body_parts(text):
+                found[(table, _item_name(part))] = part
+        elif kind in ("column", "constraint", "index") and name.count(".") >= 2:
+            _, table, item = (_unquote(x) for x in name.split(".", 2))
+            found[(table, _item_name(text) if text.startswith("FOREIGN KEY") else item)] = text
+        elif kind == "index":  # SQLite: CREATE [UNIQUE] INDEX name ON table (...)
+            table = _unquote(re.search(r"\bON\s+([\w\"`]+)", text).group(1))  # type: ignore[union-attr]
+            found[(table, _unquote(name))] = text
+        else:
+            found[(kind, name)] = text
+    return found
+
+
+def _unquote(name: str) -> str:
+    return name.strip('"`')
+
+
+def _body_parts(create: str) -> list[str]:
+    """The comma-separated parts of a CREATE TABLE body, plus what follows it (table options)."""
+    start, depth, quote, parts, current = create.index("("), 0, "", [], []
+    end = create.rindex(")")
+    for char in create[start + 1:end]:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current).strip())
+    options = create[end + 1:].strip()
+    return parts + ([f"OPTIONS {options}"] if options else [])
+
+
+def _item_name(part: str) -> str:
+    foreign = re.search(r"FOREIGN KEY\s*\(([^)]*)\)", part)
+    if foreign:
+        return "fk(" + re.sub(r"[\s`\"]", "", foreign.group(1)) + ")"
+    named = re.match(r"(?:CONSTRAINT|UNIQUE KEY|KEY|UNIQUE INDEX|INDEX)\s+([`\"]?)([^`\"\s(]+)\1", part)
+    if named:
+        return named.group(2)
+    if part.startswith(("PRIMARY KEY", "OPTIONS", "CHECK", "UNIQUE")):
+        return part if part.startswith(("CHECK", "UNIQUE")) else part.split(" ", 2)[0].lower()
+    return _unquote(part.split()[0])
 
 
 # ---- PostgreSQL: pg_get_constraintdef, pg_get_expr, pg_get_indexdef, format_type -------------------------
@@ -146,11 +208,11 @@ def _read_postgresql(conn: Connection, schemas: list[str]) -> Reading:
                                 f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"))
         for name, definition in _query(
         conn,
-                "SELECT format('%I.%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "SELECT quote_ident(c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid "
                 f"WHERE i.indrelid = {oid} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
                 "AND k.conrelid = i.indrelid) ORDER BY 1"):
-            reading.add(f"index {name}", definition)
+            reading.add(f"index {table}.{name}", definition)
             constraints.append(("4" + name, definition))
     reading.statements += [(None, sql) for _, sql in sorted(constraints)]
     return reading
