@@ -42,12 +42,13 @@ def _held_metadata(value: object) -> Iterator[MetaData]:
         if isinstance(metadata, MetaData):
             yield metadata
     elif issubclass(kind, type):  # a class: a declarative Base, a mapped class, SQLModel
-        for name in ("metadata", "__table__"):
-            found = _static(value, name)
-            if issubclass(type(found), MetaData):
-                yield found  # type: ignore[misc]
-            elif issubclass(type(found), Table):
-                yield found.metadata  # type: ignore[attr-defined]
+        metadata, table = _static(value, "metadata"), _static(value, "__table__")
+        if issubclass(type(metadata), MetaData):
+            yield metadata  # type: ignore[misc]
+        if issubclass(type(table), Table):
+            yield table.metadata  # type: ignore[attr-defined]  # hybrid: a Core table may have its own MetaData
+        if issubclass(type(metadata), MetaData) or issubclass(type(table), Table):
+            return
         manager = _static(value, "_sa_class_manager")  # mapped imperatively: no __table__ attribute
         if issubclass(type(manager), ClassManager):
             yield manager.registry.metadata  # type: ignore[attr-defined]
