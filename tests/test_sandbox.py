@@ -135,7 +135,7 @@ def test_only_bytecode_is_written_and_none_into_the_users_tree(shop: Path, tmp_p
 
 def _is_bytecode_cache(event: dict, store: Path) -> bool:
     path = Path(str(event["detail"][0]))
-    if store in path.parents:  # the provider's store: folders, a temporary file renamed into place
+    if path == store or store in path.parents:  # the provider's store: folders, a temporary file renamed into place
         return event["event"] in ("os.mkdir", "open", "os.rename")
     if event["event"] == "os.mkdir":
         return path.name == "__pycache__"
