@@ -244,6 +244,10 @@ class PostgresBackend(ServerBackend):
         ]
 
 
+# Every database the MySQL/MariaDB tests create uses one character set and collation: a string foreign key
+# between databases of different collations fails with errno 150.
+MYSQL_CHARSET = "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+
 _MYSQL_SYSTEM = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
 
 
@@ -273,7 +277,7 @@ class MySQLBackend(ServerBackend):
     def _create(self, conn: Connection, name: str) -> None:
         self._existing[name] = self._databases(conn)
         # utf8mb4 explicitly: MySQL 8's default, while MariaDB 10.x servers often still default to latin1.
-        conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        conn.exec_driver_sql(f"CREATE DATABASE `{name}` {MYSQL_CHARSET}")
 
     def _drop(self, conn: Connection, name: str) -> None:
         # A transaction a test left open holds metadata locks; fail after 10 s instead of waiting a year.

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.ddl import sort_tables_and_constraints
 
-from .backends import Backend
+from .backends import MYSQL_CHARSET, Backend
 
 __all__ = ["Reading", "assert_replay_is_a_fixpoint", "diff_readings", "items", "read_back", "replay"]
 
@@ -342,7 +342,7 @@ def create_all_foreign_key_names(tables: list[sa.Table], schemas: Iterable[str],
         with engine.begin() as conn:
             conn.exec_driver_sql("SET SESSION foreign_key_checks = 0")
             for schema in schemas:
-                conn.exec_driver_sql(f"CREATE DATABASE `{schema}` CHARACTER SET utf8mb4")
+                conn.exec_driver_sql(f"CREATE DATABASE `{schema}` {MYSQL_CHARSET}")
             for metadata in {id(t.metadata): t.metadata for t in tables}.values():
                 metadata.create_all(conn, tables=[t for t in tables if t.metadata is metadata], checkfirst=False)
         names = foreign_key_names(engine, list(schemas))
