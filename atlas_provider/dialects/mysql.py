@@ -10,8 +10,10 @@ from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKeyConstraint, Table
 from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.sql.base import DialectKWArgs
 
 from ..compat import CurrentMariaDBDialect, CurrentMySQLDialect
+from ..losses import LossReport
 from ..ordering import declaration_order
 from .base import TEXT_PARAMSTYLE, Adapter, ReferredKey, Refusal
 
@@ -115,5 +117,31 @@ class MariaDBAdapter(MySQLAdapter):
     supports_expression_indexes = False
     expression_index_advice = "MariaDB indexes columns only; index a generated column instead"
 
+    # mariadb_* options are honoured over their mysql_* twins: copies are adapted (see adapt_table).
+    always_copy = True
+
     def create_dialect(self) -> Dialect:
-        return CurrentMariaDBDialect(paramstyle=TEXT_PARAMSTYLE)
+        return MariaDBThroughMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
+
+    def adapt_table(self, table: Table, report: LossReport) -> None:
+        """A `mariadb_<option>` wins over `mysql_<option>`: SQLAlchemy reads it for mariadb:// URLs, where
+        the model's author wrote it for MariaDB alone."""
+        items: list[DialectKWArgs] = [table, *table.columns, *table.indexes, *table.constraints]
+        for item in items:
+            for key, value in list(item.dialect_kwargs.items()):
+                if key.startswith(_MARIADB_PREFIX):
+                    item.dialect_kwargs["mysql_" + key[len(_MARIADB_PREFIX):]] = value
+
+
+_MARIADB_PREFIX = "mariadb_"
+
+
+class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):
+    """MariaDB as an application reaches it with a ``mysql+pymysql://`` URL, the usual way: a dialect named
+    "mysql" with ``is_mariadb`` set. SQLAlchemy's MariaDB-only mode (``mariadb://``, name "mariadb") reads
+    ``mariadb_*`` options instead of the ``mysql_*`` ones models write (``mysql_length``, ``mysql_engine``), and
+    third-party types that test ``dialect.name == "mysql"`` (SQLModel's AutoString gives VARCHAR(255) there)
+    take the wrong branch. MariaDB's own compilation (reserved words, native UUID) follows ``is_mariadb``.
+    https://docs.sqlalchemy.org/en/20/dialects/mysql.html#mariadb-only-mode"""
+
+    name = "mysql"

@@ -41,9 +41,6 @@ class RealProject:
         return [value.partition(":")[0] for flag, value in pairs if flag == "--model"]
 
 
-# --dialect mariadb compiles with SQLAlchemy's MariaDB dialect, named "mariadb"; SQLAlchemy and third-party
-# code read mysql_* options (and test dialect.name == "mysql") for MariaDB reached by a mysql:// URL.
-_MYSQL_OPTIONS_IGNORED = "--dialect mariadb ignores what the model says for MySQL"
 _MLFLOW_EMPTY_INDEXES = (
     "trace_request_metadata.index_trace_request_metadata_request_id",
     "trace_tags.index_trace_tags_request_id",
@@ -66,7 +63,6 @@ PROJECTS: tuple[RealProject, ...] = (
             "dagster._core.storage.schedules.schema:ScheduleStorageSqlMetadata",
         ),
         tables=21,
-        known_gaps={"mariadb": _MYSQL_OPTIONS_IGNORED + " (idx_asset_check_executions: mysql_length)"},
     ),
     # An MLOps framework whose server store is a SQLModel model (SQLModel's own MetaData).
     RealProject(
@@ -79,8 +75,6 @@ PROJECTS: tuple[RealProject, ...] = (
             # ZenML's store runs on MySQL and SQLite; zenml builds this name itself, 64 characters long.
             "postgresql": "fk_model_versions_artifacts_artifact_version_id_artifact_version exceeds PostgreSQL's"
                           " 63 characters: SQLAlchemy refuses to compile it and --skip-defects does not cover it",
-            "mariadb": _MYSQL_OPTIONS_IGNORED + " (SQLModel's AutoString gets VARCHAR(255) only where"
-                       " dialect.name == 'mysql': 'VARCHAR requires a length on dialect mariadb')",
         },
     ),
     # A Flask application: Flask-SQLAlchemy's db.Model, SQLAlchemy-Continuum version tables, and the
