@@ -32,6 +32,7 @@ from sqlalchemy.sql.elements import _truncated_label
 from sqlalchemy.sql.schema import SchemaItem
 
 from .dialects.base import Adapter, ReferredKey
+from .duplicates import foreign_key_fingerprint
 from .errors import ModelError
 from .loading import Model
 from .selection import Selection, atlas_info, kept_foreign_keys
@@ -122,6 +123,7 @@ def _foreign_key_defects(table: Table, selection: Selection, adapter: Adapter,
                                 str(error).splitlines()[0], advice))
     if not adapter.supports_foreign_keys:
         return found  # the target leaves every foreign key out (and says so); what they refer to is moot
+    found += _same_foreign_key_defects(table, resolved)
     for fk, referred in resolved:
         defect = _referred_key_defect(table, fk, referred, selection, adapter)
         if defect is not None:
@@ -132,6 +134,27 @@ def _foreign_key_defects(table: Table, selection: Selection, adapter: Adapter,
             judged.add(id(fk))
             found.append(Defect(table, fk, _fk_subject(fk, _referred_of(fk, resolved)), refusal.problem,
                                 refusal.advice))
+    return found
+
+
+def _same_foreign_key_defects(table: Table, resolved: list[tuple[ForeignKeyConstraint, list[Column]]]) -> list[Defect]:
+    """One foreign key declared more than once (a named ForeignKeyConstraint and ForeignKey on the column):
+    the database would create it each time, so all but one are left out, with a note. The one kept is the
+    named one, whose name the model gives; two different names are two constraints, which the model means."""
+    groups: dict[str, list[ForeignKeyConstraint]] = defaultdict(list)
+    for fk, _ in resolved:
+        groups[foreign_key_fingerprint(fk)].append(fk)
+    found: list[Defect] = []
+    for same in groups.values():
+        names = {str(fk.name) for fk in same if isinstance(fk.name, str)}
+        if len(same) < 2 or len(names) > 1:
+            continue
+        same.sort(key=lambda fk: not isinstance(fk.name, str))  # the named one first, then declaration order
+        times = "twice" if len(same) == 2 else f"{len(same)} times"
+        unnamed = " (once unnamed)" if names and len(same) == 2 else ""
+        found += [Defect(table, fk, _fk_subject(fk, _referred_of(fk, resolved)),
+                         f"it is declared {times}, identically{unnamed}", "", Verdict.DUPLICATE)
+                  for fk in same[1:]]
     return found
 
 

@@ -127,6 +127,16 @@ def _long_key(defect: bool, *, prefix: bool = False) -> MetaData:
     return metadata
 
 
+def _foreign_key_twice(defect: bool) -> MetaData:
+    """What mlflow's evaluation_dataset_records does: a named ForeignKeyConstraint, and ForeignKey on the column."""
+    metadata = MetaData()
+    _customers(metadata)
+    again = [ForeignKey("customers.id", ondelete="CASCADE")] if defect else []
+    Table("orders", metadata, Column("id", Integer, primary_key=True), Column("customer_id", Integer, *again),
+          ForeignKeyConstraint(["customer_id"], ["customers.id"], name="fk_orders_customer", ondelete="CASCADE"))
+    return metadata
+
+
 EVERYWHERE = {dialect: REJECTED for dialect in DIALECTS}
 CUSTOMERS_SQL = "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(200) NOT NULL)"
 
@@ -200,6 +210,11 @@ DEFECT_CASES: dict[str, DefectCase] = {
     "index key within InnoDB's limit thanks to a prefix length": DefectCase(
         lambda defect: _long_key(defect, prefix=True), "index 'ix_docs_title' on docs", {},
         database_rejects={"mariadb": False},
+    ),
+    "one foreign key declared twice, identically": DefectCase(
+        _foreign_key_twice, "foreign key orders.customer_id -> customers.id",
+        {dialect: DUPLICATE for dialect in DIALECTS if dialect != "clickhouse"},  # ClickHouse has none
+        database_rejects={"postgresql": False, "mariadb": False, "sqlite": False},  # each creates two
     ),
     "one index declared twice, identically": DefectCase(
         _index_twice, "index 'ix_customers_email' on customers", {dialect: DUPLICATE for dialect in DIALECTS},
