@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+import re
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -25,6 +26,8 @@ from sqlalchemy.schema import (
     SetColumnComment,
     SetTableComment,
 )
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import TextClause, UnaryExpression
 from sqlalchemy.sql.schema import SchemaItem
 
 from ..errors import UsageError
@@ -72,7 +75,21 @@ def index_key(index: Index) -> tuple[str, str]:
 
 
 def is_expression_index(index: Index) -> bool:
-    return any(not isinstance(expression, Column) for expression in index.expressions)
+    """Whether a key part is more than a column in ascending or descending order (a functional key part)."""
+    return not all(_is_ordered_column(expression, index.table) for expression in index.expressions)
+
+
+# text("version_major DESC"): a column and an order, as a model writes it where SQLAlchemy's .desc() would do
+_ORDERED_COLUMN = re.compile(r"^\s*(\w+)(?:\s+(?:ASC|DESC))?\s*$", re.IGNORECASE)
+
+
+def _is_ordered_column(expression: Any, table: Table | None) -> bool:
+    if isinstance(expression, UnaryExpression) and expression.modifier in (operators.asc_op, operators.desc_op):
+        expression = expression.element
+    if isinstance(expression, TextClause):
+        match = _ORDERED_COLUMN.match(expression.text)
+        return bool(match and table is not None and match.group(1) in table.c)
+    return isinstance(expression, Column)
 
 
 class Adapter:

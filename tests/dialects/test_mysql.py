@@ -144,3 +144,16 @@ def test_mysql_ignores_mariadb_options() -> None:
         "CREATE INDEX ix_docs_body ON docs (body(100));",
         "CREATE INDEX ix_docs_title ON docs (title(64));",
     ]
+
+
+def test_mariadb_keeps_an_index_whose_key_parts_are_ordered_columns() -> None:
+    # mlflow's idx_mcp_server_versions_latest: text("version_major DESC") is a column in descending order,
+    # not a functional key part (https://mariadb.com/kb/en/create-index/#index-definitions)
+    metadata = sa.MetaData()
+    table = sa.Table("versions", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("major", sa.Integer), sa.Column("minor", sa.Integer))
+    sa.Index("ix_versions_latest", table.c.id, sa.text("major DESC"), table.c.minor.desc())
+
+    schema = schema_of(metadata, dialect="mariadb")
+    assert "CREATE INDEX ix_versions_latest ON versions (id, major DESC, minor DESC);" in schema.text
+    assert schema.losses.lines() == []
