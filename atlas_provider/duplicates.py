@@ -76,6 +76,13 @@ def index_fingerprint(index: Index) -> str:
     return repr((str(index.name), bool(index.unique), expressions, _options(index)))
 
 
+def foreign_key_fingerprint(fk: ForeignKeyConstraint) -> str:
+    """A foreign key's columns, referred columns, actions and options, without its name: two declarations
+    with one fingerprint are one foreign key (the database would otherwise get it twice)."""
+    return repr(([c.name for c in fk.columns], [e.target_fullname for e in fk.elements], fk.ondelete, fk.onupdate,
+                 fk.deferrable, fk.initially, fk.match, fk.use_alter, _options(fk)))
+
+
 def _constraint(constraint: Any) -> tuple[str, str]:
     columns = [c.name for c in constraint.columns]
     if isinstance(constraint, ForeignKeyConstraint):

@@ -18,11 +18,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Table, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.exc import NoReferencedColumnError, NoReferencedTableError
+from sqlalchemy.sql.elements import _truncated_label
 from sqlalchemy.sql.schema import SchemaItem
 
 from .dialects.base import Adapter, ReferredKey
+from .duplicates import foreign_key_fingerprint
 from .errors import ModelError
 from .loading import Model
 from .selection import Selection, atlas_info, kept_foreign_keys
@@ -84,6 +94,8 @@ def find_defects(model: Model, selection: Selection, adapter: Adapter) -> list[D
     for table in selection.tables:
         defects += _foreign_key_defects(table, selection, adapter, by_name)
     defects += _index_defects(selection, adapter)
+    defects += _name_length_defects(selection, adapter)
+    defects += _key_size_defects(selection, adapter)
     first: dict[int, Defect] = {}
     for defect in defects:
         first.setdefault(id(defect.item), defect)  # one defect per object: the first found says why
@@ -111,6 +123,7 @@ def _foreign_key_defects(table: Table, selection: Selection, adapter: Adapter,
                                 str(error).splitlines()[0], advice))
     if not adapter.supports_foreign_keys:
         return found  # the target leaves every foreign key out (and says so); what they refer to is moot
+    found += _same_foreign_key_defects(table, resolved)
     for fk, referred in resolved:
         defect = _referred_key_defect(table, fk, referred, selection, adapter)
         if defect is not None:
@@ -121,6 +134,27 @@ def _foreign_key_defects(table: Table, selection: Selection, adapter: Adapter,
             judged.add(id(fk))
             found.append(Defect(table, fk, _fk_subject(fk, _referred_of(fk, resolved)), refusal.problem,
                                 refusal.advice))
+    return found
+
+
+def _same_foreign_key_defects(table: Table, resolved: list[tuple[ForeignKeyConstraint, list[Column]]]) -> list[Defect]:
+    """One foreign key declared more than once (a named ForeignKeyConstraint and ForeignKey on the column):
+    the database would create it each time, so all but one are left out, with a note. The one kept is the
+    named one, whose name the model gives; two different names are two constraints, which the model means."""
+    groups: dict[str, list[ForeignKeyConstraint]] = defaultdict(list)
+    for fk, _ in resolved:
+        groups[foreign_key_fingerprint(fk)].append(fk)
+    found: list[Defect] = []
+    for same in groups.values():
+        names = {str(fk.name) for fk in same if isinstance(fk.name, str)}
+        if len(same) < 2 or len(names) > 1:
+            continue
+        same.sort(key=lambda fk: not isinstance(fk.name, str))  # the named one first, then declaration order
+        times = "twice" if len(same) == 2 else f"{len(same)} times"
+        unnamed = " (once unnamed)" if names and len(same) == 2 else ""
+        found += [Defect(table, fk, _fk_subject(fk, _referred_of(fk, resolved)),
+                         f"it is declared {times}, identically{unnamed}", "", Verdict.DUPLICATE)
+                  for fk in same[1:]]
     return found
 
 
@@ -276,6 +310,64 @@ def _describe(index: Index) -> str:
     parts = [e.name if isinstance(e, Column) else str(e) for e in index.expressions]
     options = sorted(f"{key}={value}" for key, value in index.dialect_kwargs.items() if value is not None)
     return f"{'UNIQUE ' if index.unique else ''}({', '.join(parts)})" + (f" {', '.join(options)}" if options else "")
+
+
+def _key_size_defects(selection: Selection, adapter: Adapter) -> list[Defect]:
+    """Indexes and unique constraints whose key the target finds too long (adapter.key_refusals)."""
+    found: list[Defect] = []
+    for table in selection.tables:
+        gone = selection.excluded_items.get(table.fullname, [])
+        keys: list[Index | UniqueConstraint] = [
+            *sorted((i for i in table.indexes if i not in gone and i.expressions), key=_definition),
+            *(c for c in table.constraints if isinstance(c, UniqueConstraint) and c not in gone),
+        ]
+        for key, refusal in adapter.key_refusals(table, keys):
+            kind = "index" if isinstance(key, Index) else "unique constraint"
+            subject = f"{kind} {key.name!r} on {table.fullname}" if isinstance(key.name, str) else \
+                f"{kind} on {table.fullname} ({_names(key)})"
+            found.append(Defect(table, key, subject, refusal.problem, refusal.advice, kind=kind))
+    return found
+
+
+def _names(key: Index | UniqueConstraint) -> str:
+    return ", ".join(c.name for c in key.columns)
+
+
+# ---- names ---------------------------------------------------------------------------------------------
+
+
+def _name_length_defects(selection: Selection, adapter: Adapter) -> list[Defect]:
+    """Index and constraint names the model spells out that are longer than the target keeps (see
+    Adapter.max_name_length). A primary key is left alone: leaving it out is no way past."""
+    limit = adapter.max_name_length
+    if limit is None:
+        return []
+    unit = "bytes" if adapter.name_length_in_bytes else "characters"
+    found: list[Defect] = []
+    for table in selection.tables:
+        gone = selection.excluded_items.get(table.fullname, [])
+        named: list[Index | ForeignKeyConstraint | UniqueConstraint | CheckConstraint] = [
+            *sorted(table.indexes, key=_definition),
+            *kept_foreign_keys(table, selection),
+            *(c for c in table.constraints if isinstance(c, (UniqueConstraint, CheckConstraint))),
+        ]
+        for item in named:
+            name = item.name
+            # a name from a naming convention is a _truncated_label, which SQLAlchemy shortens to fit itself
+            if item in gone or not isinstance(name, str) or isinstance(name, _truncated_label):
+                continue
+            length = len(name.encode()) if adapter.name_length_in_bytes else len(name)
+            if length <= limit:
+                continue
+            problem = f"its name {name!r} is {length} {unit} long, and {adapter.name} allows {limit}"
+            advice = f"give it a name of at most {limit} {unit}"
+            if isinstance(item, ForeignKeyConstraint):
+                referred = ", ".join(e.target_fullname for e in item.elements)  # which need not resolve
+                found.append(Defect(table, item, f"foreign key {_local(item)} -> {referred}", problem, advice))
+                continue
+            kind = {Index: "index", UniqueConstraint: "unique constraint"}.get(type(item), "check constraint")
+            found.append(Defect(table, item, f"{kind} {name!r} on {table.fullname}", problem, advice, kind=kind))
+    return found
 
 
 # ---- what the user reads -----------------------------------------------------------------------------

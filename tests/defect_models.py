@@ -101,6 +101,42 @@ def _index_twice(defect: bool, *, differing: bool = False) -> MetaData:
     return metadata
 
 
+LONG_NAME = "fk_orders_customer_id_customers_" + "x" * 33  # 65 characters
+
+
+def _over_long_name(defect: bool, *, index: bool = False) -> MetaData:
+    metadata = MetaData()
+    _customers(metadata)
+    orders = Table("orders", metadata, Column("id", Integer, primary_key=True),
+                   Column("customer_id", Integer))
+    if index and defect:
+        Index(LONG_NAME, orders.c.customer_id)
+    elif defect:
+        orders.append_constraint(ForeignKeyConstraint(["customer_id"], ["customers.id"], name=LONG_NAME))
+    return metadata
+
+
+def _long_key(defect: bool, *, prefix: bool = False) -> MetaData:
+    metadata = MetaData()
+    docs = Table("docs", metadata, Column("id", Integer, primary_key=True), Column("title", String(500)),
+                 Column("author", String(300)))
+    # 4 + 4 * 500 + 4 * 300 = 3204 bytes in utf8mb4, over InnoDB's 3072 (with a 200-character prefix: 2004)
+    options = {"mysql_length": {"title": 200}} if prefix else {}
+    if defect:
+        Index("ix_docs_title", docs.c.id, docs.c.title, docs.c.author, **options)
+    return metadata
+
+
+def _foreign_key_twice(defect: bool) -> MetaData:
+    """What mlflow's evaluation_dataset_records does: a named ForeignKeyConstraint, and ForeignKey on the column."""
+    metadata = MetaData()
+    _customers(metadata)
+    again = [ForeignKey("customers.id", ondelete="CASCADE")] if defect else []
+    Table("orders", metadata, Column("id", Integer, primary_key=True), Column("customer_id", Integer, *again),
+          ForeignKeyConstraint(["customer_id"], ["customers.id"], name="fk_orders_customer", ondelete="CASCADE"))
+    return metadata
+
+
 EVERYWHERE = {dialect: REJECTED for dialect in DIALECTS}
 CUSTOMERS_SQL = "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(200) NOT NULL)"
 
@@ -154,6 +190,31 @@ DEFECT_CASES: dict[str, DefectCase] = {
     "one index name declared twice, differently": DefectCase(
         lambda defect: _index_twice(defect, differing=True), "index 'ix_customers_email' on customers", EVERYWHERE,
         left_out=2, database_rejects={"postgresql": True, "mariadb": True, "sqlite": True},
+    ),
+    # PostgreSQL would cut the name to 63 bytes, so the database would hold a name the model does not have
+    # (SQLAlchemy refuses to compile it); MySQL and MariaDB reject a name of more than 64 characters.
+    "foreign key name longer than the target allows": DefectCase(
+        _over_long_name, "foreign key orders.customer_id -> customers.id",
+        {"postgresql": REJECTED, "mysql": REJECTED, "mariadb": REJECTED},
+        database_rejects={"mariadb": True, "sqlite": False},
+    ),
+    "index name longer than the target allows": DefectCase(
+        lambda defect: _over_long_name(defect, index=True), f"index {LONG_NAME!r} on orders",
+        {"postgresql": REJECTED, "mysql": REJECTED, "mariadb": REJECTED},
+        database_rejects={"mariadb": True, "sqlite": False},
+    ),
+    "index key longer than InnoDB allows": DefectCase(
+        _long_key, "index 'ix_docs_title' on docs", {"mysql": REJECTED, "mariadb": REJECTED},
+        database_rejects={"postgresql": False, "mariadb": True, "sqlite": False},
+    ),
+    "index key within InnoDB's limit thanks to a prefix length": DefectCase(
+        lambda defect: _long_key(defect, prefix=True), "index 'ix_docs_title' on docs", {},
+        database_rejects={"mariadb": False},
+    ),
+    "one foreign key declared twice, identically": DefectCase(
+        _foreign_key_twice, "foreign key orders.customer_id -> customers.id",
+        {dialect: DUPLICATE for dialect in DIALECTS if dialect != "clickhouse"},  # ClickHouse has none
+        database_rejects={"postgresql": False, "mariadb": False, "sqlite": False},  # each creates two
     ),
     "one index declared twice, identically": DefectCase(
         _index_twice, "index 'ix_customers_email' on customers", {dialect: DUPLICATE for dialect in DIALECTS},

@@ -89,6 +89,15 @@ def test_an_index_declared_twice_identically_is_one_index(dialect: str) -> None:
                             "it is created once"]
 
 
+@pytest.mark.parametrize("dialect", [d for d in DIALECTS if d != "clickhouse"])
+def test_a_foreign_key_declared_twice_identically_is_one_foreign_key(dialect: str) -> None:
+    case = DEFECT_CASES["one foreign key declared twice, identically"]
+    result = schema(case, dialect)
+    assert result.text == schema(case, dialect, defect=False).text  # the named one stays
+    assert result.notes == ["orders: foreign key orders.customer_id -> customers.id: it is declared twice, "
+                            "identically (once unnamed); it is created once"]
+
+
 def test_differing_declarations_of_one_index_are_named_both() -> None:
     with pytest.raises(ModelError) as raised:
         schema(DEFECT_CASES["one index name declared twice, differently"], "postgresql")

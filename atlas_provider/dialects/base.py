@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+import re
 from functools import cached_property
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, ForeignKeyConstraint, Index, Table
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, UniqueConstraint
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import (
     CreateIndex,
@@ -25,6 +26,9 @@ from sqlalchemy.schema import (
     SetColumnComment,
     SetTableComment,
 )
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import TextClause, UnaryExpression
+from sqlalchemy.sql.schema import SchemaItem
 
 from ..errors import UsageError
 from ..losses import LossReport
@@ -71,7 +75,21 @@ def index_key(index: Index) -> tuple[str, str]:
 
 
 def is_expression_index(index: Index) -> bool:
-    return any(not isinstance(expression, Column) for expression in index.expressions)
+    """Whether a key part is more than a column in ascending or descending order (a functional key part)."""
+    return not all(_is_ordered_column(expression, index.table) for expression in index.expressions)
+
+
+# text("version_major DESC"): a column and an order, as a model writes it where SQLAlchemy's .desc() would do
+_ORDERED_COLUMN = re.compile(r"^\s*(\w+)(?:\s+(?:ASC|DESC))?\s*$", re.IGNORECASE)
+
+
+def _is_ordered_column(expression: Any, table: Table | None) -> bool:
+    if isinstance(expression, UnaryExpression) and expression.modifier in (operators.asc_op, operators.desc_op):
+        expression = expression.element
+    if isinstance(expression, TextClause):
+        match = _ORDERED_COLUMN.match(expression.text)
+        return bool(match and table is not None and match.group(1) in table.c)
+    return isinstance(expression, Column)
 
 
 class Adapter:
@@ -103,6 +121,11 @@ class Adapter:
     non_unique_reference_note: ClassVar[str] = ""
     # Index names are unique per schema (PostgreSQL, SQLite), not per table (MySQL, SQL Server).
     index_names_per_schema: ClassVar[bool] = True
+    # The longest index or constraint name the database keeps as written, and whether it counts bytes
+    # (None: no limit that a model meets). A name SQLAlchemy derives from a naming convention is cut to fit by
+    # SQLAlchemy itself; one the model spells out is a defect when longer.
+    max_name_length: ClassVar[int | None] = None
+    name_length_in_bytes: ClassVar[bool] = False
     # Partial indexes (`<dialect>_where=`). Where True, an index whose condition is given only for other
     # dialects is made full here and reported; where False every partial index is made full.
     supports_partial_indexes: ClassVar[bool] = False
@@ -140,6 +163,13 @@ class Adapter:
     ) -> list[tuple[ForeignKeyConstraint, Refusal]]:
         """Foreign keys of `table` (each with the columns it refers to) that this database rejects for a
         reason of its own; the rules every database shares are validation.py's. Default: none."""
+        return []
+
+    def key_refusals(
+        self, table: Table, keys: list[Index | UniqueConstraint]
+    ) -> list[tuple[SchemaItem, Refusal]]:
+        """Indexes and unique constraints of `table` this database rejects for a reason of its own (the size
+        of the key). Default: none."""
         return []
 
     def audit(self, tables: list[Table], report: LossReport) -> None:

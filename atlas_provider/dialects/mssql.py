@@ -48,6 +48,8 @@ class MSSQLAdapter(Adapter):
     expression_index_advice = "SQL Server indexes columns only; index a computed column instead"
     # https://learn.microsoft.com/sql/t-sql/statements/create-index-transact-sql: unique within the table
     index_names_per_schema = False
+    # https://learn.microsoft.com/sql/relational-databases/databases/database-identifiers
+    max_name_length = 128
 
     def create_dialect(self) -> Dialect:
         # deprecate_large_types: VARCHAR(max)/VARBINARY(max), as on any SQL Server since 2012,

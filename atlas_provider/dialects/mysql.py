@@ -6,18 +6,36 @@ Comments, enums and CHECK constraints compile inline; there is nothing to emit b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import Column, ForeignKeyConstraint, Table
+import sqlalchemy as sa
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, UniqueConstraint
 from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.sql.base import DialectKWArgs
+from sqlalchemy.sql.schema import SchemaItem
 
 from ..compat import CurrentMariaDBDialect, CurrentMySQLDialect
+from ..losses import LossReport
 from ..ordering import declaration_order
 from .base import TEXT_PARAMSTYLE, Adapter, ReferredKey, Refusal
 
 
 # https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html (MariaDB: the same)
 MAX_IDENTIFIER = 64
+# InnoDB's longest index key (DYNAMIC rows, the default since MySQL 5.7 and MariaDB 10.2), counted at the most
+# bytes a value can take: https://dev.mysql.com/doc/refman/8.0/en/innodb-limits.html,
+# https://mariadb.com/kb/en/innodb-limitations/
+MAX_KEY_BYTES = 3072
+# Bytes per character of the table's character set; utf8mb4 is the default (MySQL 8, MariaDB 10.6+ on most
+# distributions) and the most a character takes.
+CHARSET_BYTES = {"utf8mb4": 4, "utf8mb3": 3, "utf8": 3, "latin1": 1, "ascii": 1, "binary": 1}
+# Storage sizes of fixed-size types: https://dev.mysql.com/doc/refman/8.0/en/storage-requirements.html
+# (DATETIME and TIME without fractional seconds; a type not here is not counted, so a key is refused only
+# when it is surely too long). Subclasses before their bases: the first match counts.
+FIXED_BYTES: tuple[tuple[type[Any], int], ...] = (
+    (sa.Enum, 2), (sa.Boolean, 1), (sa.SmallInteger, 2), (sa.BigInteger, 8), (sa.Integer, 4), (sa.Float, 8),
+    (sa.Date, 3), (sa.DateTime, 5), (sa.Time, 3), (sa.Uuid, 16),
+)
 
 
 class MySQLAdapter(Adapter):
@@ -30,11 +48,15 @@ class MySQLAdapter(Adapter):
     referred_key_in_order = True
     # https://dev.mysql.com/doc/refman/8.4/en/create-index.html: an index name is unique within its table
     index_names_per_schema = False
+    # An index or constraint the model names (MariaDB: the same 64 characters).
+    max_name_length = MAX_IDENTIFIER
     # The longest name MySQL gives a foreign key itself.
     max_generated_name: ClassVar[int] = MAX_IDENTIFIER
     generated_name_in_bytes: ClassVar[bool] = False
     # ON UPDATE CASCADE from a nullable referenced column into a NOT NULL one is refused (MariaDB).
     rejects_cascading_null: ClassVar[bool] = False
+    # Whose options the model's objects are read with, first first.
+    option_prefixes: ClassVar[tuple[str, ...]] = ("mysql",)
 
     def create_dialect(self) -> Dialect:
         return CurrentMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
@@ -53,6 +75,44 @@ class MySQLAdapter(Adapter):
             if refusal is not None:
                 refusals.append((fk, refusal))
         return refusals
+
+    def key_refusals(
+        self, table: Table, keys: list[Index | UniqueConstraint]
+    ) -> list[tuple[SchemaItem, Refusal]]:
+        """Keys longer than InnoDB's 3072 bytes ("Specified key was too long"), each with its size."""
+        per_char = self._charset_bytes(table)
+        refusals: list[tuple[SchemaItem, Refusal]] = []
+        for key in keys:
+            size = sum(self._part_bytes(key, column, per_char) for column in key.columns)
+            if size > MAX_KEY_BYTES:
+                refusals.append((key, Refusal(
+                    f"its key takes up to {size} bytes, and InnoDB allows {MAX_KEY_BYTES} (a character takes "
+                    f"{per_char} bytes)",
+                    "index a prefix of the long columns (mysql_length={'column': n}) or shorten them")))
+        return refusals
+
+    def option(self, item: DialectKWArgs, name: str) -> object:
+        """A MySQL option as this target reads it (MariaDB: a mariadb_ option first)."""
+        for prefix in self.option_prefixes:
+            value = item.dialect_kwargs.get(f"{prefix}_{name}")
+            if value is not None:
+                return value
+        return None
+
+    def _charset_bytes(self, table: Table) -> int:
+        charset = self.option(table, "charset") or self.option(table, "default_charset") or "utf8mb4"
+        return CHARSET_BYTES.get(str(charset).lower(), 4)
+
+    def _part_bytes(self, key: Index | UniqueConstraint, column: Column, per_char: int) -> int:
+        length = self.option(key, "length") if isinstance(key, Index) else None
+        prefix = length.get(column.name) if isinstance(length, dict) else length
+        type_ = column.type
+        while isinstance(type_, sa.TypeDecorator):
+            type_ = type_.impl_instance
+        if isinstance(type_, sa.String) and type_.length is not None and not isinstance(type_, sa.Enum):
+            characters = min(type_.length, prefix) if isinstance(prefix, int) else type_.length
+            return per_char * characters
+        return next((size for kind, size in FIXED_BYTES if isinstance(type_, kind)), 0)
 
     def _generated_name_refusals(
         self, table: Table, unnamed: list[ForeignKeyConstraint]
@@ -115,5 +175,32 @@ class MariaDBAdapter(MySQLAdapter):
     supports_expression_indexes = False
     expression_index_advice = "MariaDB indexes columns only; index a generated column instead"
 
+    option_prefixes = ("mariadb", "mysql")
+    # mariadb_* options are honoured over their mysql_* twins: copies are adapted (see adapt_table).
+    always_copy = True
+
     def create_dialect(self) -> Dialect:
-        return CurrentMariaDBDialect(paramstyle=TEXT_PARAMSTYLE)
+        return MariaDBThroughMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
+
+    def adapt_table(self, table: Table, report: LossReport) -> None:
+        """A `mariadb_<option>` wins over `mysql_<option>`: SQLAlchemy reads it for mariadb:// URLs, where
+        the model's author wrote it for MariaDB alone."""
+        items: list[DialectKWArgs] = [table, *table.columns, *table.indexes, *table.constraints]
+        for item in items:
+            for key, value in list(item.dialect_kwargs.items()):
+                if key.startswith(_MARIADB_PREFIX):
+                    item.dialect_kwargs["mysql_" + key[len(_MARIADB_PREFIX):]] = value
+
+
+_MARIADB_PREFIX = "mariadb_"
+
+
+class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):
+    """MariaDB as an application reaches it with a ``mysql+pymysql://`` URL, the usual way: a dialect named
+    "mysql" with ``is_mariadb`` set. SQLAlchemy's MariaDB-only mode (``mariadb://``, name "mariadb") reads
+    ``mariadb_*`` options instead of the ``mysql_*`` ones models write (``mysql_length``, ``mysql_engine``), and
+    third-party types that test ``dialect.name == "mysql"`` (SQLModel's AutoString gives VARCHAR(255) there)
+    take the wrong branch. MariaDB's own compilation (reserved words, native UUID) follows ``is_mariadb``.
+    https://docs.sqlalchemy.org/en/20/dialects/mysql.html#mariadb-only-mode"""
+
+    name = "mysql"

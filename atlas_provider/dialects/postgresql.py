@@ -102,6 +102,10 @@ class PostgreSQLAdapter(Adapter):
     name = "postgresql"
     default_schema = "public"  # https://www.postgresql.org/docs/current/ddl-schemas.html#DDL-SCHEMAS-PUBLIC
     supports_partial_indexes = True
+    # NAMEDATALEN - 1: a longer name is cut to 63 bytes, so the database would hold a name the model lacks
+    # https://www.postgresql.org/docs/15/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS
+    max_name_length = 63
+    name_length_in_bytes = True
 
     def create_dialect(self) -> Dialect:
         return ProviderPGDialect(paramstyle=TEXT_PARAMSTYLE)

@@ -102,3 +102,58 @@ def test_schemas_are_databases_created_unless_asked_not_to() -> None:
 
     assert heads(ddl(metadata, dialect="mysql")) == ["CREATE SCHEMA audit;", "CREATE TABLE audit.events ("]
     assert heads(ddl(metadata, dialect="mysql", create_schemas=False)) == ["CREATE TABLE audit.events ("]
+
+
+class _DefaultLengthOnMySQL(sa.types.TypeDecorator[str]):
+    """What SQLModel's AutoString does: a length for MySQL, chosen by the dialect's name."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.engine.Dialect) -> sa.types.TypeEngine[str]:
+        if dialect.name == "mysql":
+            return dialect.type_descriptor(sa.String(255))
+        return super().load_dialect_impl(dialect)
+
+
+def _lengths_model() -> sa.MetaData:
+    metadata = sa.MetaData()
+    table = sa.Table("docs", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("title", _DefaultLengthOnMySQL()), sa.Column("body", sa.Text),
+                     sa.Column("ref", sa.Uuid), mysql_engine="InnoDB")
+    sa.Index("ix_docs_title", table.c.title, mysql_length=64)
+    sa.Index("ix_docs_body", table.c.body, mysql_length=100, mariadb_length=200)
+    return metadata
+
+
+def test_mariadb_honours_the_models_mysql_options_and_name_checks_as_a_mysql_url_does() -> None:
+    # An application on MariaDB that connects with mysql+pymysql:// runs create_all() with a dialect named
+    # "mysql" (is_mariadb set): mysql_* options apply, and third-party types see "mysql"; a mariadb_* option,
+    # which SQLAlchemy reads for mariadb:// URLs, wins over its mysql_* twin. MariaDB's own compilation stays:
+    # its reserved words (BODY) and its native UUID.
+    assert ddl(_lengths_model(), dialect="mariadb") == [
+        "CREATE TABLE docs (\n\tid INTEGER NOT NULL AUTO_INCREMENT, \n\ttitle VARCHAR(255), \n\t`body` TEXT, \n"
+        "\tref UUID, \n\tPRIMARY KEY (id)\n)ENGINE=InnoDB;",
+        "CREATE INDEX ix_docs_body ON docs (`body`(200));",
+        "CREATE INDEX ix_docs_title ON docs (title(64));",
+    ]
+
+
+def test_mysql_ignores_mariadb_options() -> None:
+    assert ddl(_lengths_model(), dialect="mysql")[1:] == [
+        "CREATE INDEX ix_docs_body ON docs (body(100));",
+        "CREATE INDEX ix_docs_title ON docs (title(64));",
+    ]
+
+
+def test_mariadb_keeps_an_index_whose_key_parts_are_ordered_columns() -> None:
+    # mlflow's idx_mcp_server_versions_latest: text("version_major DESC") is a column in descending order,
+    # not a functional key part (https://mariadb.com/kb/en/create-index/#index-definitions)
+    metadata = sa.MetaData()
+    table = sa.Table("versions", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("major", sa.Integer), sa.Column("minor", sa.Integer))
+    sa.Index("ix_versions_latest", table.c.id, sa.text("major DESC"), table.c.minor.desc())
+
+    schema = schema_of(metadata, dialect="mariadb")
+    assert "CREATE INDEX ix_versions_latest ON versions (id, major DESC, minor DESC);" in schema.text
+    assert schema.losses.lines() == []

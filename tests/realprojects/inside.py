@@ -70,6 +70,7 @@ def expected_tables(tables: list[sa.Table], left_out: set[str], backend: str) ->
         for index in list(copy.indexes):
             if f"{copy.name}.{index.name}" in left_out:
                 copy.indexes.discard(index)
+        _once(copy)
         if backend == "sqlite":
             _as_sqlite_reflects(copy)
     return copies
@@ -79,16 +80,19 @@ _ORDERED = re.compile(r"^(\w+) (?:ASC|DESC)$", re.IGNORECASE)
 
 
 def _as_sqlite_reflects(table: sa.Table) -> None:
-    # SQLite's PRAGMA index_info names the column of an ordered key part (mlflow's text("version_major DESC")),
-    # and SQLAlchemy reflects a foreign key declared twice (named, and again on the column) once.
+    # SQLite's PRAGMA index_info names the column of an ordered key part (mlflow's text("version_major DESC")).
     for index in list(table.indexes):
         names = [_ORDERED.match(str(e)) if isinstance(e, sa.TextClause) else None for e in index.expressions]
         if any(names) and all(m is None or m.group(1) in table.c for m in names):
             table.indexes.discard(index)
             columns = [table.c[m.group(1)] if m else e for m, e in zip(names, index.expressions)]
             sa.Index(index.name, *columns, unique=index.unique)
+
+
+def _once(table: sa.Table) -> None:
+    # A foreign key declared twice (mlflow: named, and again on the column) is created once, the named one.
     seen = set()
-    for fk in sorted(table.foreign_key_constraints, key=lambda c: c.name or ""):
+    for fk in sorted(table.foreign_key_constraints, key=lambda c: (c.name is None, c.name or "")):
         key = (tuple(fk.column_keys), tuple(e.target_fullname for e in fk.elements), fk.ondelete, fk.onupdate)
         if key in seen:
             _drop_foreign_key(table, fk)
