@@ -41,7 +41,7 @@ def adapt(selection: Selection, adapter: Adapter, report: LossReport) -> list[Ta
     has_schemas = any(t.schema for t in tables)
     if not (
         selection.changes_tables
-        or adapter.always_copy
+        or adapter.needs_copies(tables)
         or (adapter.flatten_schemas and has_schemas)
         or _crosses_metadata(tables)
     ):

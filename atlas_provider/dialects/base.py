@@ -155,6 +155,10 @@ class Adapter:
         """Copy onto `copy` what `Table.to_metadata` leaves behind and this target reads (third-party table
         options such as clickhouse-sqlalchemy's engine). Called on copies only, before `adapt_table`."""
 
+    def needs_copies(self, tables: list[Table]) -> bool:
+        """Whether `adapt_table` has anything to change on these tables (default: `always_copy`)."""
+        return self.always_copy
+
     def adapt_table(self, table: Table, report: LossReport) -> None:
         """Change a private copy of `table` for this target (only called on copies)."""
 

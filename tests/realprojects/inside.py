@@ -60,7 +60,8 @@ def check_proxies(project: RealProject) -> None:
 
 def expected_tables(tables: list[sa.Table], left_out: set[str], backend: str) -> list[sa.Table]:
     """Copies of ``tables`` as the dev database should hold them: without the objects --skip-defects left out
-    ("table.column" of a foreign key, "table.index_name"), and, on SQLite, as its reflection reports them."""
+    ("table.column" of a foreign key, "table.index_name"), each foreign key once, and, on SQLite and MariaDB, with
+    ordered key parts as their reflection reports them."""
     metadata = sa.MetaData()
     copies = [table.to_metadata(metadata) for table in tables]
     for copy in copies:
@@ -71,16 +72,17 @@ def expected_tables(tables: list[sa.Table], left_out: set[str], backend: str) ->
             if f"{copy.name}.{index.name}" in left_out:
                 copy.indexes.discard(index)
         _once(copy)
-        if backend == "sqlite":
-            _as_sqlite_reflects(copy)
+        if backend in ("sqlite", "mariadb"):
+            _ordered_parts_as_columns(copy)
     return copies
 
 
 _ORDERED = re.compile(r"^(\w+) (?:ASC|DESC)$", re.IGNORECASE)
 
 
-def _as_sqlite_reflects(table: sa.Table) -> None:
-    # SQLite's PRAGMA index_info names the column of an ordered key part (mlflow's text("version_major DESC")).
+def _ordered_parts_as_columns(table: sa.Table) -> None:
+    # SQLite's PRAGMA index_info and MariaDB's SHOW INDEX name the column of an ordered key part (mlflow's
+    # text("version_major DESC")).
     for index in list(table.indexes):
         names = [_ORDERED.match(str(e)) if isinstance(e, sa.TextClause) else None for e in index.expressions]
         if any(names) and all(m is None or m.group(1) in table.c for m in names):
