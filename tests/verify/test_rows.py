@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,8 +33,12 @@ def plans(tables: list[sa.Table], dialect: str = "postgresql", seed: int = 0) ->
 
 
 @pytest.fixture(scope="module")
-def every_type() -> TablePlan:
-    model = load_model([MODELS / "verify_types"], [])
+def every_type(tmp_path_factory: pytest.TempPathFactory) -> TablePlan:
+    # A copy outside the repository: loaded in-process from tests/models, its import root would be the
+    # repository, where earlier tests of this process defined other tables (the example, the layouts).
+    folder = tmp_path_factory.mktemp("verify-rows") / "verify_types"
+    shutil.copytree(MODELS / "verify_types", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    model = load_model([folder], [], cwd=folder.parent)
     schema = build_schema(model, "postgresql")
     return plans(schema.tables)["every_type"]
 
