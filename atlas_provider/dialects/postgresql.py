@@ -27,6 +27,7 @@ from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.util import md5_hex
 
+from ..errors import ModelError
 from ..losses import LossReport
 from .base import TEXT_PARAMSTYLE, Adapter
 
@@ -107,17 +108,36 @@ class PostgreSQLAdapter(Adapter):
     max_name_length = 63
     name_length_in_bytes = True
 
+    # The longest VARCHAR(n)/CHAR(n): a longer one makes CREATE TABLE fail ("length for type varchar cannot
+    # exceed 10485760"). https://www.postgresql.org/docs/15/datatype-character.html
+    max_string_length = 10485760
+
     def create_dialect(self) -> Dialect:
         return ProviderPGDialect(paramstyle=TEXT_PARAMSTYLE)
 
     def audit(self, tables: list[Table], report: LossReport) -> None:
-        """Checks the model writes in a shape PostgreSQL does not read back stably, each with the form to
-        write instead (a note: the output keeps the model's text)."""
+        """Strings longer than PostgreSQL stores are refused (a column cannot be left out); checks the model
+        writes in a shape PostgreSQL does not read back stably get the form to write instead (a note: the
+        output keeps the model's text)."""
         super().audit(tables, report)
         for table in tables:
+            self._refuse_overlong_strings(table)
             for check in sorted((c for c in table.constraints if isinstance(c, CheckConstraint)
                                  and not c._type_bound), key=lambda c: str(c.name or "")):
                 self._note_unstable_in_list(table, check, report)
+
+    def _refuse_overlong_strings(self, table: Table) -> None:
+        for column in table.columns:
+            length = getattr(column.type, "length", None)
+            if isinstance(column.type, String) and not isinstance(column.type, Text) and length \
+                    and length > self.max_string_length:
+                raise ModelError(
+                    f"column {table.fullname}.{column.name} is {column.type.compile(dialect=self.dialect)}, longer "
+                    f"than the {self.max_string_length} characters postgresql allows, so CREATE TABLE would fail; "
+                    "make it Text (or String() without a length), or leave the table out of this target "
+                    "(info={'atlas': {'exclude': ['postgresql']}})",
+                    table=table.fullname,
+                )
 
     def _note_unstable_in_list(self, table: Table, check: CheckConstraint, report: LossReport) -> None:
         text = str(check.sqltext.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import enum
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import DDL, event
+
+from atlas_provider.api import build_schema
+from atlas_provider.errors import ModelError
+from atlas_provider.loading import Model
 
 from tests.dialects import cycle_model, ddl, heads, schema_of, stock_model
 from tests.support import split_statements
@@ -175,3 +180,14 @@ def test_a_named_enum_shared_by_two_tables_is_created_once() -> None:
         "CREATE TABLE a (",
         "CREATE TABLE b (",
     ]
+
+
+def test_a_string_longer_than_postgresql_stores_is_refused_naming_the_column() -> None:
+    """VARCHAR(16777215) (zenml's MEDIUMTEXT stand-in) makes PostgreSQL's CREATE TABLE fail; a column cannot
+    be left out, so the run is refused, naming it and the ways on."""
+    metadata = sa.MetaData()
+    sa.Table("project", metadata, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("project_metadata", sa.String(16777215)), sa.Column("notes", sa.String(10485760)))
+    with pytest.raises(ModelError, match=r"column project\.project_metadata is VARCHAR\(16777215\), longer than "
+                                         r"the 10485760 characters postgresql allows"):
+        build_schema(Model(tables=list(metadata.tables.values())), "postgresql")

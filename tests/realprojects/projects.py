@@ -29,6 +29,9 @@ class RealProject:
     #: backend -> what the provider gets wrong there today (the test is a strict xfail: it fails once fixed,
     #: so the entry is removed then).
     known_gaps: Mapping[str, str] = field(default_factory=dict)
+    #: backend -> what the one-line refusal names, where the project's model holds something that database
+    #: rejects and that cannot be left out (a column).
+    refused: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def skip_defects(self) -> bool:
@@ -74,14 +77,10 @@ PROJECTS: tuple[RealProject, ...] = (
         # ZenML's store runs on MySQL and SQLite; zenml builds this foreign key's name itself, 64 characters
         # long, one more than PostgreSQL keeps.
         left_out={"postgresql": ("model_versions_artifacts.artifact_version_id",)},
-        known_gaps={
-            # String(16777215).with_variant(MEDIUMTEXT, "mysql"): MySQL's MEDIUMTEXT, and a VARCHAR elsewhere
-            # longer than PostgreSQL's 10485760 characters. A column cannot be left out; no defect rule
-            # covers it.
-            "postgresql": "project.project_metadata VARCHAR(16777215) exceeds PostgreSQL's longest VARCHAR"
-                          " (10485760): the database rejects CREATE TABLE, the provider neither refuses"
-                          " nor adapts it",
-        },
+        # String(16777215).with_variant(MEDIUMTEXT, "mysql"): MySQL's MEDIUMTEXT, and elsewhere a VARCHAR
+        # longer than PostgreSQL stores, which rejects CREATE TABLE; a column cannot be left out, so the
+        # provider refuses, naming the first such column (deployment.deployment_metadata).
+        refused={"postgresql": "is VARCHAR(16777215), longer than the 10485760 characters postgresql allows"},
     ),
     # A Flask application: Flask-SQLAlchemy's db.Model, SQLAlchemy-Continuum version tables, and the
     # `current_app` and `g` proxies among the model module's globals.
