@@ -76,6 +76,7 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", help="List every file and
 SkipDefectsOpt = Annotated[Optional[bool], typer.Option("--skip-defects/--no-skip-defects", help="Leave out the model's objects a target's database would reject (a third-party model you cannot edit), one warning each; default: skip-defects under [tool.atlas-provider] in ./pyproject.toml.")]
 AllowLossOpt = Annotated[bool, typer.Option("--allow-loss", help="Let an application target leave out or weaken a foreign key, unique index or check (a warning instead of an error).")]
 SettingOpt = Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="Target-wide KEY=VALUE for the dialect (e.g. ClickHouse engine=ReplacingMergeTree); repeatable.")]
+TargetSettingsOpt = Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="A target setting as for the DDL command: KEY=VALUE for every target, DIALECT:KEY=VALUE for one (e.g. clickhouse:cdc_tool=peerdb); repeatable.")]
 
 
 @app.callback()
@@ -297,7 +298,7 @@ def check_command(
     verbose: VerboseOpt = False,
     skip_defects: SkipDefectsOpt = None,
     allow_loss: AllowLossOpt = False,
-    setting: Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="A target setting as for the DDL command: KEY=VALUE for every target, DIALECT:KEY=VALUE for one (e.g. clickhouse:cdc_tool=peerdb); repeatable.")] = None,
+    setting: TargetSettingsOpt = None,
 ) -> None:
     """The parity report (parity.py), rendered by parity_format.py; exit codes in CHECK_HELP."""
     dialects = _dialects(dialect)
@@ -447,7 +448,7 @@ def verify_command(
     include: IncludeOpt = None,
     app_url: Annotated[Optional[str], typer.Option("--app-url", help="A server for the scratch app database, e.g. postgresql://postgres@127.0.0.1:5432/postgres (a database is created and dropped).")] = None,
     output_format: Annotated[VerifyFormat, typer.Option("--format", "-f", help="table (terminal) or json (CI).")] = VerifyFormat.table,
-    setting: Annotated[Optional[list[str]], typer.Option("--setting", "-s", help="As for check: KEY=VALUE for both targets, DIALECT:KEY=VALUE for one (e.g. clickhouse:cdc_tool=peerdb); repeatable.")] = None,
+    setting: TargetSettingsOpt = None,
 ) -> None:
     """The verify package does the work; this picks the exit code."""
     dialects = _dialects(dialect)

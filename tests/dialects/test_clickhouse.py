@@ -797,8 +797,6 @@ def test_clickhouse_sqlalchemy_column_options() -> None:
 
 LAKE_EXCLUDED = {"customers": ["email", "full_name", "phone", "birth_date", "password_hash"],
                  "orders": ["shipping_address", "customer_note"]}
-# Columns the example gives only to other application dialects (info targets: mariadb, mssql).
-OTHER_DIALECTS_ONLY = {"customers": ["email_lower"]}
 
 
 def _create_statements(ddl: str) -> dict[str, str]:

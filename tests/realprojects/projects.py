@@ -26,9 +26,6 @@ class RealProject:
     left_out: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: "module:name" globals that are context proxies, which loading must pass over without evaluating them.
     proxies: tuple[str, ...] = ()
-    #: backend -> what the provider gets wrong there today (the test is a strict xfail: it fails once fixed,
-    #: so the entry is removed then).
-    known_gaps: Mapping[str, str] = field(default_factory=dict)
     #: backend -> what the one-line refusal names, where the project's model holds something that database
     #: rejects and that cannot be left out (a column).
     refused: Mapping[str, str] = field(default_factory=dict)

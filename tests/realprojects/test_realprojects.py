@@ -22,10 +22,7 @@ DEFECTIVE = [p for p in PROJECTS if p.skip_defects]
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
 def test_project_loads_into_the_dev_database_as_its_own_metadata(
     project: RealProject, backend: Backend, fresh_db: Engine, realprojects: Environment, tmp_path: Path,
-    request: pytest.FixtureRequest,
 ) -> None:
-    if backend.name in project.known_gaps:
-        request.applymarker(pytest.mark.xfail(reason=project.known_gaps[backend.name], strict=True))
     skip = ("--skip-defects",) if project.skip_defects else ()
     result = realprojects.provider(*project.args, "--dialect", backend.dialect, *skip, cwd=tmp_path)
     if backend.name in project.refused:  # nothing this database would take is printed, and it says why
