@@ -9,6 +9,7 @@ parametrized with the backend ``"clickhouse"``. A test that gets there another w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from types import ModuleType
 
@@ -64,8 +65,28 @@ def _reaches_clickhouse(item: pytest.Item) -> bool:
             and CLICKHOUSE in callspec.params.values())
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full", action="store_true", default=False,
+        help="also run the full tier (tests marked full: long property runs, the real-project tier, repeated "
+             "process attacks); also ATLAS_TEST_FULL=1. .ci/run passes it.",
+    )
+
+
+def _full_tier(config: pytest.Config) -> bool:
+    return bool(config.getoption("--full")) or os.environ.get("ATLAS_TEST_FULL") == "1"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if _reaches_clickhouse(item):
             item.add_marker(pytest.mark.clickhouse)
             item.add_marker(pytest.mark.live)
+    if _full_tier(config):
+        return
+    # The default run is the habit tier: tests marked full are deselected (not skipped), so the count a run
+    # reports is what it ran.
+    kept = [item for item in items if item.get_closest_marker("full") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("full") is not None])
+        items[:] = kept
