@@ -2,14 +2,15 @@
 
 CPython trusts a `__pycache__/*.pyc` whose recorded source mtime (in whole seconds) and size match the
 file, so a model edited twice within a second, to the same size, would be imported as it was before the
-edit. In the child, files outside the interpreter's library folders (standard library, site-packages,
-this package) are loaded by `FreshSourceLoader`, which neither reads nor writes `__pycache__` beside
-them. Compiling a large model costs more than importing it, so the compiled code is kept in a private
-store instead (`$XDG_CACHE_HOME/atlas-provider/bytecode`, else `~/.cache/...`): one entry per source path,
-holding the SHA-256 of the exact bytes it was compiled from, used only when the file read now has that
-digest (the "checked hash" idea of PEP 552, with a strong hash). The store is used only when it belongs
-to this user and nobody else can write to it; without it, or under PYTHONDONTWRITEBYTECODE/-B (which it
-honours for writing), the files are simply compiled. Library files keep CPython's usual bytecode.
+edit. In the child, every file outside the interpreter's library folders (standard library,
+site-packages, this package) is compiled from its current bytes by whichever loader imports it (see
+`install`), and no `__pycache__` beside it is read or written. Compiling a large model costs more than
+importing it, so the compiled code is kept in a private store instead (`$XDG_CACHE_HOME/atlas-provider/
+bytecode`, else `~/.cache/...`): one entry per source path, holding the SHA-256 of the exact bytes it was
+compiled from, used only when the file read now has that digest (the "checked hash" idea of PEP 552, with
+a strong hash). The store is used only when it belongs to this user and nobody else can write to it;
+without it, or under PYTHONDONTWRITEBYTECODE/-B (which it honours for writing), the files are simply
+compiled. Library files keep CPython's usual bytecode.
 """
 
 from __future__ import annotations
@@ -23,15 +24,7 @@ import stat
 import sys
 import sysconfig
 import tempfile
-from importlib.machinery import (
-    BYTECODE_SUFFIXES,
-    EXTENSION_SUFFIXES,
-    SOURCE_SUFFIXES,
-    ExtensionFileLoader,
-    FileFinder,
-    SourceFileLoader,
-    SourcelessFileLoader,
-)
+from importlib._bootstrap_external import SourceLoader  # the base of SourceFileLoader and importlib.abc's
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -121,19 +114,6 @@ def _write_atomically(entry: Path, data: bytes) -> None:
         pass  # a full disk or a read-only home: the code was compiled, the next run compiles again
 
 
-class FreshSourceLoader(SourceFileLoader):
-    """Loads a source file from its current bytes (see the module docstring); never touches `__pycache__`."""
-
-    store: BytecodeStore | None = None
-
-    def get_code(self, fullname: str) -> CodeType:
-        path = self.get_filename(fullname)
-        source = self.get_data(path)
-        store = FreshSourceLoader.store or BytecodeStore(store_folder())
-        FreshSourceLoader.store = store
-        return store.code(path, source, self.source_to_code)
-
-
 def library_folders() -> list[Path]:
     """Where the interpreter's own and installed packages live, whose bytecode CPython keeps as usual."""
     names = ("stdlib", "platstdlib", "purelib", "platlib")
@@ -145,16 +125,29 @@ def library_folders() -> list[Path]:
 
 
 def install() -> None:
-    """Put the fresh-source finder in front of CPython's for every folder outside `library_folders()`."""
-    libraries = library_folders()
-    loaders = [(FreshSourceLoader, SOURCE_SUFFIXES), (ExtensionFileLoader, EXTENSION_SUFFIXES),
-               (SourcelessFileLoader, BYTECODE_SUFFIXES)]
+    """Make every source loader compile the files outside `library_folders()` from their current bytes.
 
-    def hook(entry: str) -> FileFinder:
-        folder = Path(entry or os.getcwd()).resolve()
-        if not folder.is_dir() or any(folder == lib or lib in folder.parents for lib in libraries):
-            raise ImportError("not a user folder")  # CPython's own finder takes it
-        return FileFinder(entry, *loaders)  # type: ignore[arg-type]
+    The hook is `SourceLoader.get_code`, which CPython's own `SourceFileLoader` and every loader built on
+    `importlib.abc.SourceLoader` run to turn a file into code, whichever finder made the spec: the path
+    finder for `sys.path` (and the folders an editable install's `.pth` file adds), setuptools'
+    `__editable__` finder, `importlib.util.spec_from_file_location`, `runpy`. It is the one place that
+    reads a `.pyc` beside the file (or under `sys.pycache_prefix`) and writes one, so replacing it for
+    the user's files is enough for all of them; library files go to CPython's own code unchanged.
+    """
+    libraries = tuple(os.path.join(str(folder), "") for folder in library_folders())
+    original = SourceLoader.get_code
+    store = BytecodeStore(store_folder())
+    user_folders: dict[str, bool] = {}  # folder as the loader names it -> outside every library folder
 
-    sys.path_hooks.insert(0, hook)
-    sys.path_importer_cache.clear()
+    def get_code(loader: SourceLoader, fullname: str) -> CodeType | None:
+        path = loader.get_filename(fullname)  # type: ignore[attr-defined]
+        folder = os.path.dirname(path)
+        user = user_folders.get(folder)
+        if user is None:
+            real = os.path.join(os.path.realpath(folder or os.getcwd()), "")
+            user = user_folders[folder] = not real.startswith(libraries)
+        if not user:
+            return original(loader, fullname)
+        return store.code(path, loader.get_data(path), loader.source_to_code)
+
+    SourceLoader.get_code = get_code  # type: ignore[method-assign]
