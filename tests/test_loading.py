@@ -160,17 +160,17 @@ SKIPPED_TREE = {
     "proj/env311/lib/models.py": table_module("from_venv"),
     "proj/__pycache__/models.py": RAISES,
     "proj/tests/models.py": table_module("from_tests"),
-    "proj/migrations/models.py": table_module("from_migrations"),
+    "proj/migrations/models.py": table_module("from_migrations"),  # a module of the package proj: imported
     "proj/test_models.py": table_module("from_test_file"),
 }
 
 
-def test_hidden_virtualenv_cache_test_and_migration_folders_are_not_imported(tmp_path: Path) -> None:
+def test_hidden_virtualenv_cache_and_test_folders_are_not_imported(tmp_path: Path) -> None:
     write_tree(tmp_path, SKIPPED_TREE)
     result = provider("--path", "proj", "--dialect", "sqlite", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
-    assert created_tables(result.stdout) == ["kept"]
+    assert sorted(created_tables(result.stdout)) == ["from_migrations", "kept"]
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,6 @@ def test_hidden_virtualenv_cache_test_and_migration_folders_are_not_imported(tmp
         ("proj/tests", "from_tests"),
         ("proj/env311", "from_venv"),
         ("proj/test_models.py", "from_test_file"),
-        ("proj/migrations", "from_migrations"),
     ],
 )
 def test_include_imports_a_skipped_folder_when_asked(tmp_path: Path, include: str, table: str) -> None:
@@ -187,7 +186,7 @@ def test_include_imports_a_skipped_folder_when_asked(tmp_path: Path, include: st
     result = provider("--path", "proj", "--include", include, "--dialect", "sqlite", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
-    assert sorted(created_tables(result.stdout)) == sorted(["kept", table])
+    assert sorted(created_tables(result.stdout)) == sorted(["from_migrations", "kept", table])
 
 
 def test_a_hidden_folder_is_imported_through_its_own_path(tmp_path: Path) -> None:
@@ -201,7 +200,7 @@ def test_a_hidden_folder_is_imported_through_its_own_path(tmp_path: Path) -> Non
 
     result = provider("--path", "proj", "--path", "proj/.hidden", "--dialect", "sqlite", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert sorted(created_tables(result.stdout)) == ["from_hidden", "kept"]
+    assert sorted(created_tables(result.stdout)) == ["from_hidden", "from_migrations", "kept"]
 
 
 @pytest.mark.parametrize("glob", ["proj/legacy", "proj/legacy/*", "*/broken.py", "proj/legacy/broken.py"])
@@ -615,16 +614,17 @@ def test_a_non_ascii_module_name_is_imported(tmp_path: Path) -> None:
     assert created_tables(result.stdout) == ["modeles"]
 
 
-# What is left out by default: a file, or a folder (with a model module inside it), and the table it defines.
-NOT_MODELS = {
-    "proj/tests.py": "t_tests_py", "proj/test.py": "t_test_py", "proj/manage.py": "t_manage",
-    "proj/fabfile.py": "t_fabfile", "proj/tasks.py": "t_tasks", "proj/wsgi.py": "t_wsgi", "proj/asgi.py": "t_asgi",
-    "proj/scripts/": "t_scripts", "proj/docs/": "t_docs", "proj/benchmarks/": "t_bench",
-    "proj/examples/": "t_examples", "proj/db/versions/": "t_versions",
-}
+# What is left out by default at a project's top, outside its packages: a file, or a folder (with a module inside
+# it), each failing if imported. Tests and alembic's env.py with its versions/ are left out at any depth.
+NOT_MODELS = [
+    "proj/tests.py", "proj/test.py", "proj/manage.py", "proj/fabfile.py", "proj/tasks.py", "proj/wsgi.py",
+    "proj/asgi.py", "proj/setup.py", "proj/noxfile.py", "proj/scripts/", "proj/docs/", "proj/benchmarks/",
+    "proj/examples/", "proj/migrations/", "proj/build/", "proj/app/tests/", "proj/app/test_models.py",
+    "proj/app/db/versions/", "proj/app/db/env.py", "proj/app/__main__.py",
+]
 NOT_MODELS_TREE = {
-    "proj/__init__.py": "", "proj/models.py": table_module("kept"), "proj/db/env.py": RAISES,  # alembic's env.py
-    **{name + "models.py" if name.endswith("/") else name: table_module(table) for name, table in NOT_MODELS.items()},
+    "proj/app/__init__.py": "", "proj/app/models.py": table_module("kept"), "proj/app/db/__init__.py": "",
+    **{name + "seed.py" if name.endswith("/") else name: RAISES for name in NOT_MODELS},
 }
 
 
@@ -640,16 +640,58 @@ def test_tests_scripts_docs_and_tooling_are_not_imported_and_verbose_lists_them(
     if not command or command[0] == "schema":
         assert created_tables(ddl) == ["kept"]
     skipped = [line.split(": ")[1] for line in result.stderr.splitlines() if line.startswith("atlas-provider: skipped")]
-    assert sorted(skipped) == sorted(f"skipped {name}" for name in [*NOT_MODELS, "proj/db/env.py"])
+    assert sorted(skipped) == sorted(f"skipped {name}" for name in NOT_MODELS)
 
 
 def test_include_brings_back_every_default_skip(tmp_path: Path) -> None:
-    write_tree(tmp_path, NOT_MODELS_TREE)
-    includes = [arg for name in NOT_MODELS for arg in ("--include", name.rstrip("/"))]
-    result = provider("--path", "proj", *includes, "--exclude", "proj/db/env.py", "--dialect", "sqlite", cwd=tmp_path)
+    tooling = [name for name in NOT_MODELS if name.count("/") == 1 or name.endswith("/")][:6]
+    write_tree(tmp_path, {"proj/app/__init__.py": "", "proj/app/models.py": table_module("kept"),
+                          **{name + "seed.py" if name.endswith("/") else name: table_module(f"t{n}")
+                             for n, name in enumerate(tooling)}})
+    includes = [arg for name in tooling for arg in ("--include", name.rstrip("/"))]
+    result = provider("--path", "proj", *includes, "--dialect", "sqlite", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
-    assert sorted(created_tables(result.stdout)) == sorted(["kept", *NOT_MODELS.values()])
+    assert sorted(created_tables(result.stdout)) == sorted(["kept", *(f"t{n}" for n in range(len(tooling)))])
+
+
+# Names the tooling skip list uses, as modules of a package: the package's, imported like any other.
+PACKAGE_MODULES = ["app/models/tasks.py", "app/models/manage.py", "app/models/wsgi.py", "app/models/setup.py",
+                   "app/docs/", "app/scripts/", "app/examples/", "app/migrations/", "app/build/", "app/env/"]
+
+
+def test_a_module_of_a_package_is_imported_whatever_its_name(tmp_path: Path) -> None:
+    tables = {name: "t_" + name.strip("/").replace("/", "_").removesuffix(".py") for name in PACKAGE_MODULES}
+    write_tree(tmp_path, {
+        "app/__init__.py": "", "app/models/__init__.py": "",
+        **{name + "models.py" if name.endswith("/") else name: table_module(table) for name, table in tables.items()},
+        "app/tests/test_models.py": table_module("t_test_fixture"),  # tests stay left out, tables or not
+        "tasks.py": RAISES, "docs/conf.py": RAISES,  # the project's own tooling, outside the package
+    })
+    result = provider("--path", ".", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(created_tables(result.stdout)) == sorted(tables.values())
+
+
+@pytest.mark.parametrize("tooling", ["tasks.py", "scripts/", "docs/examples/"])
+def test_skipped_tooling_that_defines_a_table_is_an_error_naming_it(tmp_path: Path, tooling: str) -> None:
+    """A flat project whose tasks.py (or a scripts/ folder) holds tables: leaving it out would make Atlas drop
+    them, so the provider refuses and names the file, the line and both ways on."""
+    file = tooling + "models.py" if tooling.endswith("/") else tooling
+    entry = tooling.split("/")[0] if tooling.endswith("/") else tooling
+    write_tree(tmp_path, {"proj/models.py": table_module("kept"), f"proj/{file}": table_module("tasks")})
+    result = provider("--path", "proj", "--dialect", "sqlite", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert f"proj/{file}:10 defines a table" in line
+    assert f"--include proj/{entry} imports it" in line and f"--exclude proj/{entry} leaves it out" in line
+    for flag, expected in (("--include", ["kept", "tasks"]), ("--exclude", ["kept"])):
+        again = provider("--path", "proj", flag, f"proj/{entry}", "--dialect", "sqlite", cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+        assert sorted(created_tables(again.stdout)) == expected
 
 
 def test_a_skipped_folder_given_as_the_path_is_imported(tmp_path: Path) -> None:

@@ -186,11 +186,12 @@ def project(tmp_path: Path) -> Path:
         "app/models/tests/test_customers.py": MARK.format("app/models/tests/test_customers.py"),
         "app/models/test_orders.py": MARK.format("app/models/test_orders.py"),
         "app/models/conftest.py": MARK.format("app/models/conftest.py"),
+        # alembic's env.py and versions/, inside the package or not
         "app/models/migrations/env.py": MARK.format("app/models/migrations/env.py"),
-        "app/models/alembic/env.py": MARK.format("app/models/alembic/env.py"),
+        "app/models/migrations/versions/a1_initial.py": MARK.format("app/models/migrations/versions"),
         "app/models/.hidden/x.py": MARK.format("app/models/.hidden/x.py"),
-        "app/models/setup.py": MARK.format("app/models/setup.py"),
         "scripts/seed.py": MARK.format("scripts/seed.py"),
+        "setup.py": MARK.format("setup.py"),
         "__main__.py": MARK.format("__main__.py"),
     }
     for name, text in files.items():

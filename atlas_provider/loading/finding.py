@@ -12,6 +12,7 @@ import fnmatch
 import importlib.machinery
 import keyword
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
@@ -20,15 +21,23 @@ from pathlib import Path
 
 from ..errors import ModelImportError, UsageError
 
-# Folders never imported unless --include names them: they hold tests, migrations, tooling, documentation
-# or other environments, and importing them runs code that is not the model (alembic's env.py connects to
-# a database, docs/conf.py configures Sphinx, a script does its job).
-SKIPPED_DIRS = frozenset(
-    {"__pycache__", "node_modules", "site-packages", "venv", "env", "tests", "test", "testing",
-     "migrations", "alembic", "build", "dist", "scripts", "docs", "benchmarks", "examples"}
-)
-SKIPPED_FILES = ("test_*.py", "*_test.py", "tests.py", "test.py", "conftest.py", "setup.py", "noxfile.py",
-                 "__main__.py", "manage.py", "fabfile.py", "tasks.py", "wsgi.py", "asgi.py")
+# Never imported unless --include names them, wherever they are: tests (importing them runs test code, and
+# the tables they define are fixtures), a package's `__main__.py` (importing it runs the program), caches and
+# installed copies. Virtual environments (pyvenv.cfg) and alembic's env.py with its versions/ are found by
+# their shape, hidden folders by their dot.
+SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "tests", "test", "testing"})
+SKIPPED_FILES = ("test_*.py", "*_test.py", "tests.py", "test.py", "conftest.py", "__main__.py")
+# A project's tooling, skipped only where it is no module of a package: a project root's tasks.py (Invoke),
+# docs/conf.py (Sphinx), scripts/, migrations/, a build/ copy. Inside a package every module belongs to it
+# (`app/models/tasks.py`, a feature package `app/docs/`) and is imported like any other.
+TOOLING_DIRS = frozenset({"scripts", "docs", "benchmarks", "examples", "migrations", "alembic", "build", "dist",
+                          "venv", "env"})
+TOOLING_FILES = ("setup.py", "noxfile.py", "manage.py", "fabfile.py", "tasks.py", "wsgi.py", "asgi.py")
+# Skipped tooling that defines a table is an error, so no model module goes missing without a word (Atlas
+# throws a successful run's stderr away, so a warning would not be seen). Migrations and copies are not
+# read: their tables are history or duplicates, never the model.
+UNREAD_TOOLING_DIRS = frozenset({"migrations", "alembic", "build", "dist", "venv", "env"})
+DEFINES_TABLE = re.compile(rb"\bTable\s*\(|\b__tablename__\b")
 
 Note = Callable[[str], None]
 
@@ -153,12 +162,15 @@ class _Walk:
         self.folders: set[str] = set()  # real paths walked: a link back up (a loop) or a second link is skipped
         self.files: set[str] = set()
         self.modules: dict[str, Path] = {}
+        self.unread_tables: list[tuple[str, str]] = []  # (skipped tooling as --include names it, file:line)
 
     def skip(self, relative: str, reason: str) -> None:
         if self.note is not None:
             self.note(f"skipped {relative}: {reason}")
 
-    def folder(self, folder: Path) -> None:
+    def folder(self, folder: Path, in_package: bool) -> None:
+        """Walk `folder`; `in_package`: it is a package or a namespace portion of one (its modules are a
+        package's, whatever their names)."""
         self.folders.add(os.path.realpath(folder))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -169,17 +181,21 @@ class _Walk:
         for entry in entries:
             path = Path(entry.path)
             if entry.name.endswith(".py") and not _is_dir(entry):
-                self.file(path)
+                self.file(path, in_package)
             elif _is_dir(entry):
-                self.subfolder(path, alembic_versions=has_env and entry.name == "versions")
+                self.subfolder(path, in_package, alembic_versions=has_env and entry.name == "versions")
 
-    def subfolder(self, path: Path, *, alembic_versions: bool) -> None:
+    def subfolder(self, path: Path, in_package: bool, *, alembic_versions: bool) -> None:
         relative = relative_path(path, self.cwd)
         shown = relative + "/"
         if _matches(relative, self.exclude):
             self.skip(shown, "--exclude")
             return
         reason = _skip_reason(path, alembic_versions)
+        if reason is None and not in_package and path.name in TOOLING_DIRS:
+            reason = "tooling, outside the model's packages"
+            if path.name not in UNREAD_TOOLING_DIRS and not _matches(relative, self.include):
+                self.read_tooling(path, relative)
         if reason and not _matches(relative, self.include):
             self.skip(shown, f"{reason} (--include {relative} imports it)")
             return
@@ -194,9 +210,9 @@ class _Walk:
         if real in self.folders:
             self.skip(shown, "a link to a folder already walked (its modules are imported once)")
             return
-        self.folder(path)
+        self.folder(path, in_package or (path / "__init__.py").exists())
 
-    def file(self, path: Path) -> None:
+    def file(self, path: Path, in_package: bool) -> None:
         relative = relative_path(path, self.cwd)
         if _matches(relative, self.exclude):
             self.skip(relative, "--exclude")
@@ -204,6 +220,10 @@ class _Walk:
         if not _matches(relative, self.include):
             if any(fnmatch.fnmatch(path.name, p) for p in SKIPPED_FILES):
                 self.skip(relative, f"not a model file by default (--include {relative} imports it)")
+                return
+            if not in_package and path.name in TOOLING_FILES:
+                self.read_tooling(path, relative)
+                self.skip(relative, f"tooling, outside the model's packages (--include {relative} imports it)")
                 return
             if path.name == "env.py" and (path.parent / "versions").is_dir():
                 self.skip(relative, f"alembic's env.py, beside versions/ (--include {relative} imports it)")
@@ -218,6 +238,25 @@ class _Walk:
         self.files.add(real)
         check_readable(path, relative)
         self.modules[module_name(path, self.root)] = path
+
+
+    def read_tooling(self, path: Path, relative: str) -> None:
+        """Note where skipped tooling (a file, or the .py files in a folder) defines a table, by its text."""
+        files = [path] if path.is_file() else sorted(
+            Path(folder, name) for folder, folders, names in os.walk(path)
+            if not any(part.startswith(".") or part in SKIPPED_DIRS for part in Path(folder).relative_to(path).parts)
+            for name in names if name.endswith(".py"))
+        for file in files:
+            if _matches(relative_path(file, self.cwd), self.exclude):
+                continue
+            try:
+                text = file.read_bytes()
+            except OSError:
+                continue
+            found = DEFINES_TABLE.search(text)
+            if found:
+                line = text.count(b"\n", 0, found.start()) + 1
+                self.unread_tables.append((relative, f"{relative_path(file, self.cwd)}:{line}"))
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -272,7 +311,14 @@ def find_modules(raw: str | Path, *, cwd: Path, exclude: Sequence[str] = (), inc
     folder = path.resolve()
     root = import_root(folder)
     walk = _Walk(root, cwd, exclude, include, note)
-    walk.folder(folder)
+    walk.folder(folder, in_package=root != folder)
+    if walk.unread_tables:
+        entry, place = walk.unread_tables[0]
+        more = len(walk.unread_tables) - 1
+        others = f" (and {more} more skipped file{'s' if more > 1 else ''})" if more else ""
+        raise UsageError(f"{place} defines a table{others}, but {entry} is skipped as tooling outside the model's "
+                         f"packages; --include {entry} imports it as part of the model, --exclude {entry} leaves "
+                         "it out", where=f"--path {given}")
     return Found(given, root, dict(sorted(walk.modules.items())))
 
 
