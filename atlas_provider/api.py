@@ -1,7 +1,7 @@
 """The pipeline, as functions that return text and never print.
 
-    load_model -> check_model -> select -> review (defects, per target) -> adapt -> order -> build_statements
-    -> to_text
+    load_model -> check_model -> select -> same_definitions -> review (defects, per target) -> adapt -> order
+    -> build_statements -> to_text
 
 `render_ddl` runs the whole of it for one dialect (script mode); `build_schema` runs everything after
 loading, so a command that serves several targets (check, schema --out-dir) imports the model once.
@@ -19,6 +19,7 @@ from sqlalchemy.exc import InvalidRequestError
 
 from .adapting import adapt
 from .dialects import Adapter, TargetOptions, get_adapter, known_dialects
+from .duplicates import same_definitions, same_named_types
 from .errors import EmptySchemaError, ModelError, UnsupportedError
 from .loading import Model, Origin, load_model
 from .losses import LossReport
@@ -88,14 +89,17 @@ def build_schema(
             "(pass --allow-empty if that is really wanted)",
             where=adapter.name,
         )
+    selection, duplicates = same_definitions(model, selection, adapter)
     judged = review(model, selection, adapter, skip_defects=skip_defects)
     selection = judged.selection
+    same_named_types(model, selection.tables, adapter)
     try:
         tables = adapt(selection, adapter, report)
     except InvalidRequestError as error:  # e.g. two schemas' tables collide once schemas are flattened
         raise ModelError(str(error).splitlines()[0], where=adapter.name) from error
     adapter.audit(tables, report)
-    order = order_tables(tables, can_alter=adapter.supports_foreign_keys and _can_alter(adapter))
+    order = order_tables(tables, can_alter=adapter.supports_foreign_keys and _can_alter(adapter),
+                         schema_key=adapter.schema_key)
     statements = build_statements(order, adapter, report, create_schemas=adapter.options.create_schemas)
     if strict and report:
         losses = LossReport(adapter.name, report.losses).lines()
@@ -109,7 +113,7 @@ def build_schema(
             origins[adapted.fullname] = origin
     ordered = [table for table, _ in order.tables]
     text = to_text(statements, position_lines(ordered, origins))
-    return Schema(adapter, text, report, selection, ordered, judged.skipped, judged.notes,
+    return Schema(adapter, text, report, selection, ordered, judged.skipped, [*duplicates, *judged.notes],
                   [s.sql for s in statements])
 
 

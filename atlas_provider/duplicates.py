@@ -1,20 +1,25 @@
-"""One table name, several definitions: the same table is one object; different tables are an error.
+"""One name, several definitions: the same object is emitted once; different objects are an error.
 
 Real models declare a table more than once: a package that keeps one MetaData per component declares a
-shared table identically in each, or an installed package and the application both define it. When
-every definition is the same table (columns, types, keys, constraints, indexes, options, DDL events),
-emitting it once is what each definition means, so the first (by source place) is kept and one note
-says so. When they differ, no choice is safe: that is an error naming both places and what differs.
+shared table identically in each, or an installed package and the application both define it; and
+`Table("users")` is the table `Table("users", schema="public")` names on PostgreSQL, whose default schema
+is `public`. Loading keeps every definition (`group_definitions`); each target then judges them
+(`same_definitions`) by what it receives: two definitions are the same only when they compile to the same
+DDL on that target (types with their variants and decorators, defaults, options, comments, indexes and the
+named types the columns use), with the same `info` choices and DDL events. Then the first by source place
+is emitted and one note says so; otherwise no choice is safe, and the error names both places and the first
+difference. Only names defined more than once are compiled here, so a large model pays nothing.
 
-The comparison is on a structural fingerprint that does not depend on the target dialect: type reprs
-(which carry every argument: length, precision, enum values), and SQL expressions compiled with
-SQLAlchemy's generic string dialect with literal values inlined.
+PostgreSQL's named types (enums, domains) are judged the same way, across tables: one name, one
+definition, or an error naming both columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import replace
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -28,9 +33,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine.default import StrCompileDialect
+from sqlalchemy.schema import CreateIndex, CreateSequence, CreateTable
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .errors import ModelError
+
+if TYPE_CHECKING:
+    from .dialects.base import Adapter
+    from .loading.model import Model, Origin
+    from .selection import Selection
 
 Fingerprint = dict[str, str]  # part of the table (a column, an index, ...) -> its description
 
@@ -59,10 +71,20 @@ def _default(default: object) -> str:
     return _sql(getattr(default, "arg", default))  # DefaultClause("now()") or text(...) or func.now()
 
 
+def _type(kind: TypeEngine[Any]) -> str:
+    """A type by class and arguments, with what its repr leaves out: the variants other dialects get
+    (`with_variant`) and a decorator's underlying type."""
+    described = f"{type(kind).__module__}.{type(kind).__qualname__}: {kind!r}"
+    if isinstance(kind, TypeDecorator):
+        described += f" over {_type(kind.impl_instance)}"
+    variants = getattr(kind, "_variant_mapping", None) or {}
+    return described + "".join(f", {name}: {_type(variants[name])}" for name in sorted(variants))
+
+
 def _column(column: Column[Any]) -> str:
     sequence = column.default if isinstance(column.default, Sequence) else None
     return repr((
-        repr(column.type), column.nullable, column.primary_key, str(column.autoincrement), column.unique,
+        _type(column.type), column.nullable, column.primary_key, str(column.autoincrement), column.unique,
         column.index, column.comment, _default(column.server_default), _default(column.server_onupdate),
         _sql(column.computed.sqltext) if column.computed is not None else None,
         getattr(column.computed, "persisted", None),
@@ -141,13 +163,9 @@ def _difference(first: Fingerprint, second: Fingerprint) -> str:
 Place = Callable[[Table], str | None]
 
 
-def merge_duplicates(metadatas: Iterable[MetaData], place: Place,
-                     note: Callable[[str], None] | None = None) -> list[Table]:
-    """Every table of every MetaData, one per full name.
-
-    Identical definitions of one name are one table: the first by `place` (file:line) is kept, and
-    `note` hears one line about it. Definitions that differ are a ModelError naming both places.
-    """
+def group_definitions(metadatas: Iterable[MetaData], place: Place) -> tuple[list[Table], dict[str, list[Table]]]:
+    """Every table of every MetaData, one per full name (the first by `place`, file:line), and the other
+    definitions of each name defined more than once, for each target to judge (`same_definitions`)."""
     groups: dict[str, list[Table]] = {}
     for metadata in metadatas:
         for table in metadata.tables.values():
@@ -155,23 +173,132 @@ def merge_duplicates(metadatas: Iterable[MetaData], place: Place,
             if all(other is not table for other in group):
                 group.append(table)
     kept: list[Table] = []
+    others: dict[str, list[Table]] = {}
     for name, group in groups.items():
-        if len(group) == 1:
-            kept.append(group[0])
-            continue
-        group.sort(key=lambda t: (place(t) is None, place(t) or ""))
-        first = table_fingerprint(group[0])
-        for other in group[1:]:
-            second = table_fingerprint(other)
-            if second != first:
-                places = [place(t) or "an unknown place" for t in (group[0], other)]
-                raise ModelError(
-                    f"table {name!r} is defined twice, at {places[0]} and at {places[1]}, and the two differ "
-                    f"({_difference(first, second)}); keep one definition, or make them the same",
-                    table=name,
-                )
-        if note is not None:
-            places = ", ".join(place(t) or "an unknown place" for t in group)
-            note(f"table {name!r} is defined {len(group)} times, identically ({places}); it is emitted once")
+        if len(group) > 1:
+            group.sort(key=lambda t: (place(t) is None, place(t) or ""))
+            others[name] = group[1:]
         kept.append(group[0])
-    return kept
+    return kept, others
+
+
+# ---- what one target receives ------------------------------------------------------------------------
+
+
+def _compile(element: Any, adapter: Adapter) -> str:
+    """`element` as `adapter`'s target gets it, with the default schema written out, so that an object the
+    model puts there by name and one it leaves without a schema compile alike."""
+    translate = {"schema_translate_map": {None: adapter.default_schema}, "render_schema_translate": True} \
+        if adapter.default_schema else {}
+    return str(element.compile(dialect=adapter.dialect, **translate)).strip()
+
+
+def _info(table: Table) -> str:
+    """The `info` choices (targets, exclusions, lake options) of the table and each of its parts."""
+    parts = [table, *table.columns, *table.constraints, *sorted(table.indexes, key=lambda i: str(i.name))]
+    return repr([[item.info.get(key) for key in _INFO_KEYS] for item in parts if vars(item).get("info")])
+
+
+def target_fingerprint(table: Table, adapter: Adapter) -> Fingerprint:
+    """What `adapter`'s target receives of `table`, part by part: CREATE TABLE line by line, each index, the
+    comments, the named types and sequences of its columns, the info choices and DDL events. A table this
+    target cannot compile on its own is described structurally (see `table_fingerprint`), which is stricter."""
+    try:
+        lines = [line.strip().rstrip(",").strip() for line in _compile(CreateTable(table), adapter).splitlines()]
+        parts: Fingerprint = {"CREATE TABLE": "\n".join(lines)}
+        for index in table.indexes:
+            label = f"index {index.name or [getattr(e, 'name', '?') for e in index.expressions]}"
+            parts[label] = parts.get(label, "") + _compile(CreateIndex(index), adapter)
+        parts["comments"] = repr([_compile(e, adapter) for e in adapter.comment_elements(table)])
+        for column, element in adapter.named_types(table):
+            parts[f"type of column {column.name}"] = _compile(element, adapter)
+        for column in table.columns:
+            if isinstance(column.default, Sequence):
+                parts[f"sequence of column {column.name}"] = _compile(CreateSequence(column.default), adapter)
+    except Exception:  # noqa: BLE001 - e.g. a foreign key to a table the model lacks: judged structurally
+        parts = table_fingerprint(table)
+    parts["info"] = _info(table)
+    parts["DDL events"] = _events(table)
+    return parts
+
+
+def _first_difference(first: Fingerprint, second: Fingerprint, places: list[str]) -> str:
+    for label in [*first, *(key for key in second if key not in first)]:
+        one, two = first.get(label), second.get(label)
+        if one == two:
+            continue
+        if label == "CREATE TABLE" and one is not None and two is not None:
+            a, b = one.splitlines(), two.splitlines()
+            tag, i1, i2, j1, j2 = next(op for op in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+                                       if op[0] != "equal")
+            return f"{'; '.join(a[i1:i2]) or 'nothing'!r} at {places[0]}, {'; '.join(b[j1:j2]) or 'nothing'!r} " \
+                   f"at {places[1]}"
+        if one is None or two is None:
+            return f"{label} is in only one"
+        return f"{label}: {one!r} at {places[0]}, {two!r} at {places[1]}"
+    return "they differ"
+
+
+def same_definitions(model: Model, selection: Selection, adapter: Adapter) -> tuple[Selection, list[str]]:
+    """Judge the tables of one name on this target (see the module docstring): the selection keeps one of
+    each, and a note names the places of the identical ones; different ones are a ModelError."""
+    groups: dict[tuple[str | None, str], list[tuple[Table, Origin | None]]] = {}
+    for table in selection.tables:
+        group = groups.setdefault((adapter.schema_key(table.schema), table.name), [])
+        group.append((table, model.origin(table)))
+        group += model.others.get(table.fullname, [])
+    notes: list[str] = []
+    dropped: set[int] = set()
+    for group in groups.values():
+        if len(group) == 1:
+            continue
+        group.sort(key=lambda pair: (pair[1] is None, str(pair[1] or "")))
+        places = [str(origin) if origin else "an unknown place" for _, origin in group]
+        kept = group[0][0]
+        first = target_fingerprint(kept, adapter)
+        for (other, _), where in zip(group[1:], places[1:]):
+            second = target_fingerprint(other, adapter)
+            if second != first:
+                raise ModelError(
+                    f"table {kept.fullname!r} is defined twice, {_at(kept, other, places[0], where)}, and the two "
+                    f"differ on "
+                    f"{adapter.name} ({_first_difference(first, second, [places[0], where])}); keep one "
+                    "definition, or make them the same", table=kept.fullname)
+            dropped.add(id(other))
+        spelled = sorted({t.fullname for t, _ in group} - {kept.fullname})
+        also = f" (also as {', '.join(map(repr, spelled))}, the same table on {adapter.name})" if spelled else ""
+        notes.append(f"table {kept.fullname!r}{also} is defined {len(group)} times, identically for {adapter.name} "
+                     f"({', '.join(places)}); it is emitted once")
+    if not dropped:
+        return selection, notes
+    return replace(selection, tables=[t for t in selection.tables if id(t) not in dropped]), notes
+
+
+def _at(first: Table, second: Table, one: str, two: str) -> str:
+    if first.fullname == second.fullname:
+        return f"at {one} and at {two}"
+    return f"as {first.fullname!r} at {one} and as {second.fullname!r} at {two}"
+
+
+def same_named_types(model: Model, tables: list[Table], adapter: Adapter) -> None:
+    """One named type (a PostgreSQL enum or domain) per name on this target: columns that use one name
+    must mean one definition (an enum's values in their order), or it is a ModelError naming both."""
+    seen: dict[tuple[str | None, str], tuple[str, str, str]] = {}
+    for table in tables:
+        for column, element in adapter.named_types(table):
+            kind = element.element
+            key = (adapter.schema_key(getattr(kind, "schema", None)), str(kind.name))
+            ddl = _compile(element, adapter)
+            origin = model.origin(table)
+            where = f"{table.fullname}.{column.name}" + (f" at {origin}" if origin else "")
+            first = seen.setdefault(key, (ddl, where, _values(kind)))
+            if first[0] != ddl:
+                raise ModelError(
+                    f"type {kind.name!r} is defined twice, differently: {first[2]} for {first[1]}, {_values(kind)} "
+                    f"for {where}; {adapter.name} has one type of that name, so give one a different name "
+                    "(Enum(..., name=...)) or the same definition", table=table.fullname)
+
+
+def _values(kind: Any) -> str:
+    enums = getattr(kind, "enums", None)
+    return f"({', '.join(repr(v) for v in enums)})" if enums is not None else repr(kind)

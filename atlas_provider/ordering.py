@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ForeignKeyConstraint, Table
@@ -42,8 +43,24 @@ def declaration_order(fks: object) -> list[ForeignKeyConstraint]:
     return sorted(fks, key=lambda fk: fk._creation_order)  # type: ignore[arg-type, attr-defined]
 
 
-def _referred(fk: ForeignKeyConstraint) -> str:
-    return fk.elements[0].target_fullname.rsplit(".", 1)[0]
+SchemaKey = Callable[[str | None], str | None]
+
+
+def _same(schema: str | None) -> str | None:
+    return schema
+
+
+def _name(schema: str | None, name: str) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def _referred(fk: ForeignKeyConstraint, schema_key: SchemaKey) -> str:
+    """The table a foreign key refers to, named as `order_tables` names tables."""
+    element = fk.elements[0]
+    tokens = getattr(element, "_column_tokens", None)  # (schema, table, column) as the key names them
+    if not tokens or tokens[1] is None:
+        return element.target_fullname.rsplit(".", 1)[0]
+    return _name(schema_key(tokens[0]), tokens[1])
 
 
 def _cycles(waiting_on: dict[str, set[str]]) -> dict[str, int]:
@@ -96,19 +113,21 @@ def _cycles(waiting_on: dict[str, set[str]]) -> dict[str, int]:
     return component
 
 
-def order_tables(tables: list[Table], *, can_alter: bool) -> Order:
+def order_tables(tables: list[Table], *, can_alter: bool, schema_key: SchemaKey = _same) -> Order:
     """Dependency order, ties by name. With `can_alter` False (SQLite) every foreign key stays inline:
-    such databases accept a reference to a table that does not exist yet."""
-    by_name = {t.fullname: t for t in tables}
-    keys = {t.fullname: table_key(t) for t in tables}
+    such databases accept a reference to a table that does not exist yet. `schema_key` names the target's
+    schemas (its default schema as None), so a key to `public.users` waits for `users` on PostgreSQL."""
+    names = {id(t): _name(schema_key(t.schema), t.name) for t in tables}
+    by_name = {names[id(t)]: t for t in tables}
+    keys = {names[id(t)]: table_key(t) for t in tables}
     waiting_on: dict[str, set[str]] = {name: set() for name in by_name}  # table -> tables it needs first
     needed_by: dict[str, set[str]] = defaultdict(set)
     for table in tables:
         for fk in table.foreign_key_constraints:
-            parent = _referred(fk)
-            if parent in by_name and parent != table.fullname and not fk.use_alter:
-                waiting_on[table.fullname].add(parent)
-                needed_by[parent].add(table.fullname)
+            parent = _referred(fk, schema_key)
+            if parent in by_name and parent != names[id(table)] and not fk.use_alter:
+                waiting_on[names[id(table)]].add(parent)
+                needed_by[parent].add(names[id(table)])
 
     component = _cycles(waiting_on)
     in_cycles = sorted(component, key=keys.__getitem__)
@@ -139,7 +158,7 @@ def order_tables(tables: list[Table], *, can_alter: bool) -> Order:
         table = by_name[name]
         inline: list[ForeignKeyConstraint] = []
         for fk in declaration_order(table.foreign_key_constraints):
-            parent = _referred(fk)
+            parent = _referred(fk, schema_key)
             later = parent != name and parent not in created
             if can_alter and (fk.use_alter or later):
                 deferred.append(fk)

@@ -272,7 +272,7 @@ def _index_defects(selection: Selection, adapter: Adapter) -> list[Defect]:
             if not adapter.index_names_per_schema:
                 continue
             # PostgreSQL and SQLite index names are unique per schema (SQLite: per database), not per table
-            namespace = ("" if adapter.flatten_schemas else table.schema or "", name)
+            namespace = ("" if adapter.flatten_schemas else adapter.schema_key(table.schema) or "", name)
             other = first_by_name.setdefault(namespace, table)
             if other is not table:
                 found += [Defect(table, index, f"index {name!r} on {table.fullname}",

@@ -147,7 +147,7 @@ def test_the_same_name_for_two_different_tables_is_an_error_naming_both_places(t
     [line] = result.stderr.splitlines()
     assert "'users' is defined twice" in line
     assert "pkg/legacy.py:4" in line and "pkg/orm.py:9" in line
-    assert "column id differs" in line
+    assert "('id BIGSERIAL NOT NULL' at pkg/legacy.py:4, 'id SERIAL NOT NULL' at pkg/orm.py:9)" in line
 
 
 # --- what is not imported ----------------------------------------------------------------------------------------
@@ -492,19 +492,27 @@ def test_the_same_table_declared_identically_in_three_metadata_is_emitted_once(t
     assert result.stdout.count("CREATE INDEX ix_customers_kind") == 1
     assert positions(result.stdout)["customers"] == ("app/part1.py", 4)
     [note] = result.stderr.splitlines()
-    assert "'customers' is defined 3 times, identically (app/part1.py:4, app/part2.py:4, app/part3.py:4)" in note
+    assert "'customers' is defined 3 times, identically for postgresql (app/part1.py:4, app/part2.py:4, " \
+           "app/part3.py:4); it is emitted once" in note
 
 
 @pytest.mark.parametrize(
     ("change", "difference"),
     [
-        (("sa.String(200)", "sa.String(100)"), "column email differs"),
-        (('"a", "b", name="kind"', '"a", "c", name="kind"'), "column kind differs"),
-        (("length(email) > 3", "length(email) > 4"), "CheckConstraint email_long_enough differs"),
-        (("kind = 'a'", "kind = 'b'"), "index ix_customers_kind differs"),
-        (('server_default="a"', 'server_default="b"'), "column kind differs"),
+        (("sa.String(200)", "sa.String(100)"),
+         "('email VARCHAR(200) NOT NULL' at app/one.py:4, 'email VARCHAR(100) NOT NULL' at app/two.py:4)"),
+        (('"a", "b", name="kind"', '"a", "c", name="kind"'),
+         """(type of column kind: "CREATE TYPE public.kind AS ENUM ('a', 'b')" at app/one.py:4,"""),
+        (("length(email) > 3", "length(email) > 4"),
+         "('CONSTRAINT email_long_enough CHECK (length(email) > 3)' at app/one.py:4,"),
+        (("kind = 'a'", "kind = 'b'"), "(index ix_customers_kind: "),
+        (('server_default="a"', 'server_default="b"'), """("kind public.kind DEFAULT 'a'" at app/one.py:4,"""),
+        # what the comparison once missed: a variant for the target printed, a comment
+        (("sa.String(200)", 'sa.String(200).with_variant(sa.Text(), "postgresql")'),
+         "('email VARCHAR(200) NOT NULL' at app/one.py:4, 'email TEXT NOT NULL' at app/two.py:4)"),
+        (("unique=True)", 'unique=True, comment="e-mail")'), "(comments: "),
     ],
-    ids=["length", "enum values", "check", "partial index", "server default"],
+    ids=["length", "enum values", "check", "partial index", "server default", "variant", "comment"],
 )
 def test_duplicates_that_differ_in_any_part_are_an_error(tmp_path: Path, change: tuple[str, str],
                                                          difference: str) -> None:
@@ -515,7 +523,24 @@ def test_duplicates_that_differ_in_any_part_are_an_error(tmp_path: Path, change:
     assert result.returncode == 1
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
-    assert "at app/one.py:4 and at app/two.py:4" in line and f"({difference})" in line
+    assert "at app/one.py:4 and at app/two.py:4" in line and "differ on postgresql" in line
+    assert difference in line
+
+
+def test_duplicates_are_judged_by_what_each_target_receives(tmp_path: Path) -> None:
+    """A variant for MySQL only: PostgreSQL receives the two definitions alike and gets the table once; MySQL
+    would receive two different tables, which is an error there, whichever file name sorts first."""
+    mysql_only = CORE_CUSTOMERS.replace("sa.String(200)", 'sa.String(200).with_variant(sa.String(300), "mysql")')
+    write_tree(tmp_path, {"app/__init__.py": "", "app/one.py": CORE_CUSTOMERS, "app/two.py": mysql_only})
+    same = provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
+    assert same.returncode == 0, same.stderr
+    assert created_tables(same.stdout) == ["customers"] and "email VARCHAR(200)" in same.stdout
+    assert "identically for postgresql" in same.stderr
+
+    different = provider("--path", "app", "--dialect", "mysql", cwd=tmp_path)
+    assert different.returncode == 1 and different.stdout == ""
+    [line] = different.stderr.splitlines()
+    assert "'email VARCHAR(200) NOT NULL' at app/one.py:4, 'email VARCHAR(300) NOT NULL' at app/two.py:4" in line
 
 
 # --- module names follow Python ----------------------------------------------------------------------------------

@@ -187,6 +187,13 @@ class Adapter:
                 if column.comment:
                     report.add("comment", f"{table.fullname}.{column.name}", f"{self.name} has no comments")
 
+    def schema_key(self, schema: str | None) -> str | None:
+        """The schema an object lives in on this target, as one key: the default schema is None whether the
+        model names it or not (`Table("users")` and `Table("users", schema="public")` are one table on
+        PostgreSQL). Other schemas keep their names, also where they are flattened (SQLite): two schemas'
+        tables of one name are two tables of the model, which such a target refuses (adapting.py)."""
+        return None if schema == self.default_schema else schema
+
     def created_schemas(self, tables: Iterable[Table]) -> list[str]:
         """The schemas the output creates for `tables`, sorted: every one they name but the default."""
         if self.flatten_schemas:
@@ -196,9 +203,19 @@ class Adapter:
     def schema_elements(self, schemas: Iterable[str]) -> list[ExecutableDDLElement]:
         return [CreateSchema(name) for name in schemas]
 
-    def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
-        """Named types to create before the tables (PostgreSQL enums and domains)."""
+    def named_types(self, table: Table) -> list[tuple[Column[Any], ExecutableDDLElement]]:
+        """The named types `table`'s columns use, each with the statement that creates it (PostgreSQL enums
+        and domains), column by column. Default: none."""
         return []
+
+    def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
+        """Named types to create before the tables, each once, by (schema, name)."""
+        found: dict[tuple[str, str], ExecutableDDLElement] = {}
+        for table in tables:
+            for _, element in self.named_types(table):
+                kind = element.element  # type: ignore[attr-defined]
+                found.setdefault((self.schema_key(kind.schema) or "", kind.name), element)
+        return [found[key] for key in sorted(found)]
 
     def sequence_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
         if not getattr(self.dialect, "supports_sequences", False):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Computed, Enum, String, Table, Text, cast
+from sqlalchemy import CheckConstraint, Column, Computed, Enum, String, Table, Text, cast
 from sqlalchemy.dialects.postgresql import DOMAIN, ENUM
 from sqlalchemy.dialects.postgresql.base import PGDDLCompiler, PGDialect, PGIdentifierPreparer
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
@@ -152,19 +152,21 @@ class PostgreSQLAdapter(Adapter):
                         f"each atlas migrate diff rewrites it; write CAST({found.group(2)} AS TEXT) "
                         f"{(found.group(3) or '').upper()}IN (...) instead")
 
+    def named_types(self, table: Table) -> list[tuple[Column[Any], ExecutableDDLElement]]:
+        """Enums (a native Enum, as this dialect makes it) and domains; `type_elements` creates each once."""
+        found: list[tuple[Column[Any], ExecutableDDLElement]] = []
+        for column in table.columns:
+            kind = column.type
+            if isinstance(kind, DOMAIN):
+                found.append((column, CreateDomainType(kind)))
+            elif isinstance(kind, Enum) and kind.native_enum:
+                impl = kind.dialect_impl(self.dialect)
+                if isinstance(impl, ENUM) and impl.name:
+                    found.append((column, CreateEnumType(impl)))
+        return found
+
     def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
-        enums: dict[tuple[str, str], ENUM] = {}
-        domains: dict[tuple[str, str], DOMAIN] = {}
-        for table in tables:
-            for column in table.columns:
-                kind = column.type
-                if isinstance(kind, DOMAIN):
-                    domains.setdefault((kind.schema or "", kind.name), kind)
-                elif isinstance(kind, Enum) and kind.native_enum:
-                    impl = kind.dialect_impl(self.dialect)
-                    if isinstance(impl, ENUM) and impl.name:
-                        enums.setdefault((impl.schema or "", impl.name), impl)
         # Enums first: a domain may be based on one.
-        return [CreateEnumType(enums[key]) for key in sorted(enums)] + [
-            CreateDomainType(domains[key]) for key in sorted(domains)
-        ]
+        elements = super().type_elements(tables)
+        return [e for e in elements if isinstance(e, CreateEnumType)] + [
+            e for e in elements if not isinstance(e, CreateEnumType)]

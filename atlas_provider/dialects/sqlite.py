@@ -16,6 +16,8 @@ from .base import TEXT_PARAMSTYLE, Adapter, ReferredKey
 class SQLiteAdapter(Adapter):
     name = "sqlite"
     flatten_schemas = True
+    # The schema of the database a connection opens: https://www.sqlite.org/lang_attach.html
+    default_schema = "main"
     # CREATE TABLE checks nothing about the columns a foreign key refers to; with PRAGMA foreign_keys=ON
     # every write the key is checked on fails ("foreign key mismatch") unless they are a unique key.
     # https://www.sqlite.org/foreignkeys.html#fk_indexes

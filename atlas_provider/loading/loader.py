@@ -11,7 +11,7 @@ from types import ModuleType
 
 from sqlalchemy import MetaData, Table
 
-from ..duplicates import merge_duplicates
+from ..duplicates import group_definitions
 from ..errors import ModelImportError, UsageError
 from .collecting import attribute, metadata_in_globals, parse_model_spec
 from .finding import Found, find_modules, settle_clashes
@@ -40,8 +40,8 @@ def load_model(
     whole. With `--model module:attr`, that attribute's MetaData; with a bare `--model module`, what its
     import filled and what its globals hold. Output of the model's code on stdout goes to stderr.
     `skip_errors` (the existing provider's flag) skips a module that fails to import, calling `warn`
-    with the error; `warn` also hears of identical duplicate tables, emitted once. `verbose` hears of
-    every file and folder left out.
+    with the error. A name defined more than once keeps its first definition in `Model.tables` and the
+    others in `Model.others`, for each target to judge. `verbose` hears of every file and folder left out.
     """
     if not paths and not models:
         raise UsageError("nothing to load: give --path DIR or --model pkg.module[:attr]")
@@ -83,10 +83,11 @@ def load_model(
         origin = origins.get(id(table))
         return str(origin) if origin else None
 
-    tables = merge_duplicates(metadatas.values(), place, warn)
+    tables, others = group_definitions(metadatas.values(), place)
     return Model(
         tables=sorted(tables, key=table_key),
         origins={t.fullname: origins[id(t)] for t in tables if id(t) in origins},
+        others={name: [(t, origins.get(id(t))) for t in group] for name, group in others.items()},
     )
 
 

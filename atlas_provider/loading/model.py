@@ -20,10 +20,13 @@ class Origin:
 
 @dataclass
 class Model:
-    """Everything the model declares: its tables (sorted by full name) and where each was defined."""
+    """Everything the model declares: its tables (sorted by full name, one per name) and where each was
+    defined; `others` holds the further definitions of a name defined more than once, with their places,
+    which each target judges (duplicates.same_definitions)."""
 
     tables: list[Table]
     origins: dict[str, Origin] = field(default_factory=dict)
+    others: dict[str, list[tuple[Table, Origin | None]]] = field(default_factory=dict)
 
     def origin(self, table: Table) -> Origin | None:
         """Where `table` was defined, when a user's (or an installed package's) line did it."""

@@ -1,0 +1,59 @@
+"""One name, one definition, judged by what each target receives: PostgreSQL enum types shared by name.
+
+PostgreSQL has one type per name: two `Enum(..., name="status")` columns with different values (or the same
+values in another order, which PostgreSQL sorts by) cannot both be what the model says. That is an error naming
+both columns and their places; the same definition used twice is one `CREATE TYPE`.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from atlas_provider.api import build_schema
+from atlas_provider.errors import ModelError
+from atlas_provider.loading import Model, Origin, table_key
+from tests.support import BACKENDS, load_ddl
+
+
+def _model(invoices: tuple[str, ...], orders: tuple[str, ...]) -> Model:
+    md = sa.MetaData()
+    tables = [
+        sa.Table("invoices", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("status", sa.Enum(*invoices, name="status"))),
+        sa.Table("orders", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("status", sa.Enum(*orders, name="status"))),
+    ]
+    return Model(tables=sorted(tables, key=table_key),
+                 origins={t.fullname: Origin("app/models.py", n) for n, t in enumerate(tables, 4)})
+
+
+@pytest.mark.parametrize(("orders", "shown"), [
+    (("new", "shipped", "cancelled"), "('new', 'shipped', 'cancelled')"),
+    (("paid", "draft"), "('paid', 'draft')"),  # the order is part of a PostgreSQL enum
+], ids=["other values", "other order"])
+def test_two_enums_of_one_name_with_different_values_are_an_error_naming_both_columns(
+        orders: tuple[str, ...], shown: str) -> None:
+    with pytest.raises(ModelError) as error:
+        build_schema(_model(("draft", "paid"), orders), "postgresql")
+    message = str(error.value)
+    assert "type 'status' is defined twice, differently: ('draft', 'paid') for invoices.status at app/models.py:4, " \
+           f"{shown} for orders.status at app/models.py:5" in message
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "mariadb"])
+def test_targets_without_named_types_give_each_column_its_values(dialect: str) -> None:
+    text = build_schema(_model(("draft", "paid"), ("new", "shipped")), dialect).text
+    assert "'draft'" in text and "'shipped'" in text
+
+
+@pytest.mark.live
+def test_one_enum_used_twice_is_created_once_and_loads() -> None:
+    schema = build_schema(_model(("draft", "paid"), ("draft", "paid")), "postgresql")
+    assert [s for s in schema.statements if s.startswith("CREATE TYPE")] == \
+        ["CREATE TYPE status AS ENUM ('draft', 'paid')"]
+    with BACKENDS["postgresql"].fresh_database() as engine:
+        load_ddl(schema.text, engine)
+        with engine.connect() as conn:
+            labels = conn.exec_driver_sql("SELECT enumlabel FROM pg_enum ORDER BY enumsortorder").scalars().all()
+    assert labels == ["draft", "paid"]
