@@ -151,15 +151,6 @@ def table_fingerprint(table: Table) -> Fingerprint:
     return parts
 
 
-def _difference(first: Fingerprint, second: Fingerprint) -> str:
-    for label in sorted(first.keys() | second.keys()):
-        if label not in second or label not in first:
-            return f"{label} is in only one"
-        if first[label] != second[label]:
-            return f"{label} differs"
-    return "they differ"
-
-
 Place = Callable[[Table], str | None]
 
 
@@ -229,7 +220,7 @@ def _first_difference(first: Fingerprint, second: Fingerprint, places: list[str]
             continue
         if label == "CREATE TABLE" and one is not None and two is not None:
             a, b = one.splitlines(), two.splitlines()
-            tag, i1, i2, j1, j2 = next(op for op in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+            _, i1, i2, j1, j2 = next(op for op in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
                                        if op[0] != "equal")
             return f"{'; '.join(a[i1:i2]) or 'nothing'!r} at {places[0]}, {'; '.join(b[j1:j2]) or 'nothing'!r} " \
                    f"at {places[1]}"
@@ -243,7 +234,9 @@ def same_definitions(model: Model, selection: Selection, adapter: Adapter) -> tu
     """Judge the tables of one name on this target (see the module docstring): the selection keeps one of
     each, and a note names the places of the identical ones; different ones are a ModelError."""
     groups: dict[tuple[str | None, str], list[tuple[Table, Origin | None]]] = {}
-    for table in selection.tables:
+    # A table this target leaves out still meets its other definitions: one that says otherwise differs.
+    left_out = [t for t in selection.excluded_tables if t.fullname in model.others]
+    for table in [*selection.tables, *left_out]:
         group = groups.setdefault((adapter.schema_key(table.schema), table.name), [])
         group.append((table, model.origin(table)))
         group += model.others.get(table.fullname, [])
@@ -265,6 +258,8 @@ def same_definitions(model: Model, selection: Selection, adapter: Adapter) -> tu
                     f"{adapter.name} ({_first_difference(first, second, [places[0], where])}); keep one "
                     "definition, or make them the same", table=kept.fullname)
             dropped.add(id(other))
+        if any(kept is t for t in left_out):
+            continue
         spelled = sorted({t.fullname for t, _ in group} - {kept.fullname})
         also = f" (also as {', '.join(map(repr, spelled))}, the same table on {adapter.name})" if spelled else ""
         notes.append(f"table {kept.fullname!r}{also} is defined {len(group)} times, identically for {adapter.name} "

@@ -23,6 +23,7 @@ import pytest
 import sqlalchemy
 
 from tests.models import ROOT
+from tests.property.layouts import EDITABLE_FINDER
 
 OLD = """\
 import sqlalchemy as sa
@@ -32,39 +33,6 @@ payments = sa.Table("payments", metadata, sa.Column("id", sa.Integer, primary_ke
                     sa.Column("amount_old", sa.Numeric(12, 2)))
 """
 NEW = OLD.replace("amount_old", "amount_new")
-
-# What setuptools' editable_wheel writes for a package it cannot expose by folder (its `_finder_template`,
-# reduced to regular packages): a meta path finder that maps the name to the project's folder and makes the
-# spec with spec_from_file_location, so CPython's SourceFileLoader loads it.
-EDITABLE_FINDER = """\
-import sys
-from importlib.machinery import all_suffixes as module_suffixes
-from importlib.util import spec_from_file_location
-from itertools import chain
-from pathlib import Path
-
-MAPPING = {mapping!r}
-
-
-class _EditableFinder:
-    @classmethod
-    def find_spec(cls, fullname, path=None, target=None):
-        for pkg, pkg_path in reversed(list(MAPPING.items())):
-            if fullname == pkg or fullname.startswith(f"{{pkg}}."):
-                rest = fullname.replace(pkg, "", 1).strip(".").split(".")
-                candidate_path = Path(pkg_path, *rest)
-                init = candidate_path / "__init__.py"
-                candidates = (candidate_path.with_suffix(x) for x in module_suffixes())
-                for candidate in chain([init], candidates):
-                    if candidate.exists():
-                        return spec_from_file_location(fullname, candidate)
-        return None
-
-
-def install():
-    if not any(finder == _EditableFinder for finder in sys.meta_path):
-        sys.meta_path.append(_EditableFinder)
-"""
 
 PLUGIN_HOST = {
     "spec_from_file_location": """\

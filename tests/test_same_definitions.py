@@ -57,3 +57,17 @@ def test_one_enum_used_twice_is_created_once_and_loads() -> None:
         with engine.connect() as conn:
             labels = conn.exec_driver_sql("SELECT enumlabel FROM pg_enum ORDER BY enumsortorder").scalars().all()
     assert labels == ["draft", "paid"]
+
+
+def _users(md: sa.MetaData, **info: object) -> sa.Table:
+    return sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), info=info)
+
+
+def test_a_definition_left_out_of_a_target_and_one_that_is_not_differ() -> None:
+    """The first definition of `users` leaves PostgreSQL out, the second does not: printing neither (the
+    first wins by place) or the second (it loses) would each drop a choice the model states."""
+    first, second = _users(sa.MetaData(), atlas={"exclude": ["postgresql"]}), _users(sa.MetaData())
+    model = Model(tables=[first], origins={"users": Origin("app/a.py", 3)},
+                  others={"users": [(second, Origin("app/b.py", 3))]})
+    with pytest.raises(ModelError, match=r"at app/a.py:3 and at app/b.py:3, and the two differ on postgresql \(info"):
+        build_schema(model, "postgresql", allow_empty=True)

@@ -11,6 +11,11 @@ A ``Tree`` is a few units side by side, each one of the shapes issue 9 met:
   without ``__init__.py``: namespace portions of ``app<i>``, passed as two ``--path``s.
 - **plain**: a folder without ``__init__.py`` whose modules import each other as top-level modules;
   sometimes with the generic names ``base.py``/``models.py``, which clash with another plain unit's.
+- **editable**: a project installed editable (``pip install -e``), its tables in the package's ``__init__.py``
+  (a flat layout) or a ``models.py``: the project's folder on ``sys.path`` through a ``.pth`` file, or
+  setuptools' ``__editable__`` finder, which maps the name to the folder; ``--model ed<i>[.models]``.
+- **plugin**: a package whose ``__init__.py`` loads a plugin file by its path
+  (``importlib.util.spec_from_file_location``) and re-exports the plugin's model; ``--path`` at the package.
 - **installed**: a package copied into the site-packages of the environment the provider runs in,
   selected by ``--model inst<k>.models``, by a dotted ``--path inst<k>.models``, through a re-export, or not
   at all (then its tables are not the model's).
@@ -33,7 +38,7 @@ class Tree:
     """Files to write and what the provider and a plain import should make of them."""
 
     files: dict[str, str] = field(default_factory=dict)  # path below the example folder -> source
-    installed: dict[str, str] = field(default_factory=dict)  # path below site-packages -> source
+    installed: dict[str, str] = field(default_factory=dict)  # path below site-packages -> source ({example}: the folder)
     args: list[str] = field(default_factory=list)  # the provider's arguments (before --dialect)
     imports: list[str] = field(default_factory=list)  # the modules a plain import of the selection imports
     sys_path: list[str] = field(default_factory=list)  # folders (below the example) that import uses
@@ -86,6 +91,51 @@ def tables_source(style: str, names: list[str], base_import: str | None) -> str:
             body.append(f"@mapper_registry.mapped\nclass {name.upper()}:\n    __tablename__ = {name!r}\n"
                         f"    id = Column(Integer, primary_key=True)\n")
     return "\n".join(header) + "\n\n" + "\n\n".join(body)
+
+
+# What setuptools' editable_wheel writes for a package it does not expose by its folder (its `_finder_template`,
+# reduced to regular packages): a meta path finder that maps the name to the project's folder and makes the
+# spec with spec_from_file_location, so CPython's SourceFileLoader loads it. `{mapping!r}`: name -> folder.
+EDITABLE_FINDER = """\
+import sys
+from importlib.machinery import all_suffixes as module_suffixes
+from importlib.util import spec_from_file_location
+from itertools import chain
+from pathlib import Path
+
+MAPPING = {mapping!r}
+
+
+class _EditableFinder:
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):
+        for pkg, pkg_path in reversed(list(MAPPING.items())):
+            if fullname == pkg or fullname.startswith(f"{{pkg}}."):
+                rest = fullname.replace(pkg, "", 1).strip(".").split(".")
+                candidate_path = Path(pkg_path, *rest)
+                init = candidate_path / "__init__.py"
+                candidates = (candidate_path.with_suffix(x) for x in module_suffixes())
+                for candidate in chain([init], candidates):
+                    if candidate.exists():
+                        return spec_from_file_location(fullname, candidate)
+        return None
+
+
+def install():
+    if not any(finder == _EditableFinder for finder in sys.meta_path):
+        sys.meta_path.append(_EditableFinder)
+"""
+
+# A package that loads a plugin file by its path and re-exports the plugin's model.
+PLUGIN_HOST = """\
+import importlib.util
+from pathlib import Path
+
+_spec = importlib.util.spec_from_file_location("{module}", Path(__file__).parent.parent / "{plugin}")
+plugin = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(plugin)
+{name} = plugin.{name}
+"""
 
 
 # ---- units ---------------------------------------------------------------------------------------
@@ -187,20 +237,69 @@ def plain_unit(draw: st.DrawFn, tree: Tree, i: int, generic: bool) -> None:
 
 
 @st.composite
+def editable_unit(draw: st.DrawFn, tree: Tree, i: int) -> None:
+    """A project installed editable, by a ``.pth`` path or by setuptools' finder; ``--model`` its module."""
+    package, project = f"ed{i}", f"u{i}/project{i}"
+    style = draw(st.sampled_from(STYLES))
+    kind = draw(st.sampled_from(["pth", "finder"]))
+    flat = draw(st.booleans())  # the tables in the package's __init__.py
+    names = tree.table_names(draw(st.integers(1, 2)))
+    tree.tables.update(names)
+    if flat:
+        tree.files[f"{project}/{package}/__init__.py"] = tables_source(style, names, None)
+        module = package
+    else:
+        tree.files[f"{project}/{package}/__init__.py"] = ""
+        tree.files[f"{project}/{package}/base.py"] = base_source(style)
+        tree.files[f"{project}/{package}/models.py"] = tables_source(style, names, f"from .base import {BASE_NAME[style]}")
+        module = f"{package}.models"
+    if kind == "pth":
+        tree.installed[f"__editable__.{package}-0.1.pth"] = f"{{example}}/{project}\n"
+    else:
+        finder = f"__editable___{package}_0_1_finder"
+        tree.installed[f"{finder}.py"] = EDITABLE_FINDER.format(mapping={package: f"{{example}}/{project}/{package}"})
+        tree.installed[f"__editable__.{package}-0.1.pth"] = f"import {finder}; {finder}.install()\n"
+    tree.args += ["--model", module]
+    tree.imports.append(module)
+    tree.kinds.append(f"editable/{kind}/{'flat' if flat else 'models'}")
+
+
+@st.composite
+def plugin_unit(draw: st.DrawFn, tree: Tree, i: int) -> None:
+    """``host<i>/__init__.py`` loading ``plugins<i>/p<i>.py`` by path; ``--path`` at ``host<i>``."""
+    host, root = f"host{i}", f"u{i}"
+    style = draw(st.sampled_from(STYLES))
+    names = tree.table_names(draw(st.integers(1, 2)))
+    tree.tables.update(names)
+    tree.files[f"{root}/plugins{i}/p{i}.py"] = tables_source(style, names, None)
+    tree.files[f"{root}/{host}/__init__.py"] = PLUGIN_HOST.format(module=f"plugin{i}", plugin=f"plugins{i}/p{i}.py",
+                                                                  name=BASE_NAME[style])
+    tree.args += ["--path", f"{root}/{host}"]
+    tree.imports.append(host)
+    tree.sys_path.append(root)
+    tree.kinds.append("plugin/spec_from_file_location")
+
+
+@st.composite
 def trees(draw: st.DrawFn) -> Tree:
-    """One to three local units, and up to one installed package."""
+    """One to three local units (editable installs among them), and up to one installed package."""
     tree = Tree()
     reexport = None
     if draw(st.booleans()):
         package, how = draw(installed_unit(tree, 0))
         reexport = package if how == "re-export" else None
-    kinds = draw(st.lists(st.sampled_from(["package", "portions", "plain"]), min_size=1, max_size=3))
+    kinds = draw(st.lists(st.sampled_from(["package", "portions", "plain", "editable", "plugin"]), min_size=1,
+                          max_size=3))
     generic_plain = 0
     for i, kind in enumerate(kinds):
         if kind == "package":
             draw(package_unit(tree, i, reexport))
         elif kind == "portions":
             draw(portions_unit(tree, i))
+        elif kind == "editable":
+            draw(editable_unit(tree, i))
+        elif kind == "plugin":
+            draw(plugin_unit(tree, i))
         else:
             generic = draw(st.booleans())
             generic_plain += generic

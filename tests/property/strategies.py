@@ -15,7 +15,8 @@ respected here, never by skipping an assertion):
   PostgreSQL's 63 bytes, so that names built by a naming convention exceed every backend's limit;
 - columns of every generic type: SmallInteger, Integer, BigInteger, String(n), Text, Boolean, Date,
   DateTime with and without time zone, Time, Numeric(p, s), Float, JSON, Uuid, LargeBinary, Enum native and
-  not (and Boolean/Enum with their CHECK constraint); nullable or not;
+  not (and Boolean/Enum with their CHECK constraint); nullable or not; a String with another length for
+  PostgreSQL (``with_variant``); native enums of one name shared by several columns (one PostgreSQL type);
 - server defaults: literals (quotes, %, non-ASCII included), ``func.now()``, ``true()``/``false()``;
 - primary keys: one auto-increment integer, one other key column, or two or three columns;
 - unique constraints (table level and ``unique=True``), indexes: single and composite columns, unique,
@@ -85,6 +86,7 @@ class Names:
     def __init__(self, taken: set[str] | None = None, max_bytes: int = PG_MAX_BYTES) -> None:
         self.taken = set(taken or ())
         self.max_bytes = max_bytes
+        self.enums: list[tuple[str, tuple[str, ...]]] = []  # native enums handed out: (name, values)
 
     def _fits(self, name: str) -> bool:
         return len(name.encode()) <= self.max_bytes
@@ -119,6 +121,7 @@ class ColumnSpec:
     kind: str
     nullable: bool = True
     length: int | None = None  # string
+    variant_length: int | None = None  # string: String(length).with_variant(String(variant_length), "postgresql")
     precision: int | None = None  # numeric
     scale: int | None = None
     enum_values: list[str] = field(default_factory=list)
@@ -136,7 +139,8 @@ class ColumnSpec:
 
     def same_type(self, name: str) -> ColumnSpec:
         """A column of this one's type (for a foreign key to it), with no default, key or index."""
-        return ColumnSpec(name, self.kind, length=self.length, precision=self.precision, scale=self.scale,
+        return ColumnSpec(name, self.kind, length=self.length, variant_length=self.variant_length,
+                          precision=self.precision, scale=self.scale,
                           enum_values=list(self.enum_values), enum_name=self.enum_name)
 
 
@@ -222,14 +226,21 @@ def columns(draw: st.DrawFn, names: Names, *, key: bool = False, enum_names: Nam
     column = ColumnSpec(names.unique(draw(identifiers())), kind, nullable=not key and draw(st.booleans()))
     if kind == "string":
         column.length = draw(st.integers(1, 100) if key else st.one_of(st.integers(1, 100), st.integers(100, 1000)))
+        if not key and draw(st.integers(0, 3)) == 0:  # a keyable length stays keyable
+            column.variant_length = draw(st.integers(1, 100) if column.length <= 100 else st.integers(100, 1000))
     elif kind == "numeric":
         column.precision = draw(st.integers(1, 38))
         column.scale = draw(st.integers(0, min(column.precision, 10)))
+    elif kind == "enum_native" and enum_names.enums and draw(st.booleans()):
+        column.enum_name, values = draw(st.sampled_from(enum_names.enums))  # one type, used again
+        column.enum_values = list(values)
     elif kind in ("enum_native", "enum_plain"):
         picked = draw(st.lists(st.sampled_from(ENUM_VALUES), min_size=1, max_size=5, unique_by=fold))
         column.enum_values = picked
         column.enum_name = enum_names.unique(f"e_{len(enum_names.taken)}")
         column.check_type = kind == "enum_plain" and draw(st.booleans())
+        if kind == "enum_native":
+            enum_names.enums.append((column.enum_name, tuple(picked)))
     elif kind == "bool" and draw(st.booleans()):
         column.check_type = True
         column.enum_name = enum_names.unique(f"b_{len(enum_names.taken)}")
@@ -423,6 +434,8 @@ def _type(column: ColumnSpec) -> str:
     if kind in simple:
         return simple[kind]
     if kind == "string":
+        if column.variant_length:
+            return f'String({column.length}).with_variant(String({column.variant_length}), "postgresql")'
         return f"String({column.length})"
     if kind == "numeric":
         return f"Numeric({column.precision}, {column.scale})"

@@ -1,7 +1,8 @@
 """Wherever the model lives, the provider finds exactly the tables a plain import of it creates (issue 9).
 
 Hypothesis draws package trees (layouts.py: regular packages, namespace portions, plain folders, relative and
-absolute imports, re-exports through ``__init__.py``, an installed copy, several ``--path``s), writes them,
+absolute imports, re-exports through ``__init__.py``, an installed copy, editable installs of both kinds, a
+plugin loaded by file path, several ``--path``s), writes them,
 and runs the provider on them as Atlas does, with an environment's ``atlas-provider``. The same modules are
 imported by a tiny script in the same environment, which lists every table of every MetaData their globals
 reach. Then either the provider printed exactly those tables, or it refused with one line on stderr and
@@ -108,15 +109,18 @@ def _written(tree: Tree, python: Python) -> Iterator[Path]:
         for path, source in tree.files.items():
             (Path(folder) / path).parent.mkdir(parents=True, exist_ok=True)
             (Path(folder) / path).write_text(source, encoding="utf-8")
-        installed = {Path(p).parts[0] for p in tree.installed}
+        installed = {python.site_packages / Path(p).parts[0] for p in tree.installed}
         try:
             for path, source in tree.installed.items():
                 (python.site_packages / path).parent.mkdir(parents=True, exist_ok=True)
-                (python.site_packages / path).write_text(source, encoding="utf-8")
+                (python.site_packages / path).write_text(source.replace("{example}", folder), encoding="utf-8")
             yield Path(folder)
         finally:
-            for package in installed:
-                shutil.rmtree(python.site_packages / package, ignore_errors=True)
+            for entry in installed:  # a package folder, or an editable install's .pth and finder files
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
 
 
 def _check(python: Python, tree: Tree) -> None:

@@ -278,6 +278,7 @@ def check_details(expected: list[sa.Table], reflected: sa.MetaData, backend_name
                 continue  # assert_schema_matches reports it
             where = f"{table.fullname}.{column.name}"
             want, have = column.type, other.type
+            want = getattr(want, "_variant_mapping", {}).get(backend_name, want)  # String(n).with_variant(...)
             if isinstance(want, types.String) and not isinstance(want, (types.Enum, types.Text)) and want.length:
                 if getattr(have, "length", None) != want.length:
                     problems.append(f"{where}: length {want.length} expected, got {have!r}")
