@@ -277,21 +277,30 @@ def _at(first: Table, second: Table, one: str, two: str) -> str:
 
 def same_named_types(model: Model, tables: list[Table], adapter: Adapter) -> None:
     """One named type (a PostgreSQL enum or domain) per name on this target: columns that use one name
-    must mean one definition (an enum's values in their order), or it is a ModelError naming both."""
-    seen: dict[tuple[str | None, str], tuple[str, str, str]] = {}
+    must mean one definition (an enum's values in their order), and no table may have that name where
+    tables are types too; else a ModelError naming both. Compiled only when a name comes again."""
+    tables_by_key = {(adapter.schema_key(t.schema), t.name): t for t in tables} if adapter.tables_are_types else {}
+    seen: dict[tuple[str | None, str], tuple[Any, str]] = {}
     for table in tables:
         for column, element in adapter.named_types(table):
-            kind = element.element
-            key = (adapter.schema_key(getattr(kind, "schema", None)), str(kind.name))
-            ddl = _compile(element, adapter)
+            kind = element.element  # type: ignore[attr-defined]
+            key = (adapter.schema_key(kind.schema), str(kind.name))
             origin = model.origin(table)
             where = f"{table.fullname}.{column.name}" + (f" at {origin}" if origin else "")
-            first = seen.setdefault(key, (ddl, where, _values(kind)))
-            if first[0] != ddl:
+            clash = tables_by_key.get(key)
+            if clash is not None:
                 raise ModelError(
-                    f"type {kind.name!r} is defined twice, differently: {first[2]} for {first[1]}, {_values(kind)} "
-                    f"for {where}; {adapter.name} has one type of that name, so give one a different name "
-                    "(Enum(..., name=...)) or the same definition", table=table.fullname)
+                    f"type {kind.name!r} of {where} has the name of table {clash.fullname!r}, and a {adapter.name} "
+                    "table is also a type of its name, so CREATE TABLE would fail; rename the type "
+                    "(Enum(..., name=...))", table=table.fullname)
+            first = seen.setdefault(key, (element, where))
+            if first[0] is element or first[0].element is kind:
+                continue
+            if _compile(first[0], adapter) != _compile(element, adapter):
+                raise ModelError(
+                    f"type {kind.name!r} is defined twice, differently: {_values(first[0].element)} for {first[1]}, "
+                    f"{_values(kind)} for {where}; {adapter.name} has one type of that name, so give one a "
+                    "different name (Enum(..., name=...)) or the same definition", table=table.fullname)
 
 
 def _values(kind: Any) -> str:

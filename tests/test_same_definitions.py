@@ -71,3 +71,14 @@ def test_a_definition_left_out_of_a_target_and_one_that_is_not_differ() -> None:
                   others={"users": [(second, Origin("app/b.py", 3))]})
     with pytest.raises(ModelError, match=r"at app/a.py:3 and at app/b.py:3, and the two differ on postgresql \(info"):
         build_schema(model, "postgresql", allow_empty=True)
+
+
+def test_an_enum_type_named_like_a_table_is_an_error_on_postgresql() -> None:
+    md = sa.MetaData()
+    tables = [sa.Table("status", md, sa.Column("id", sa.Integer, primary_key=True)),
+              sa.Table("orders", md, sa.Column("id", sa.Integer, primary_key=True),
+                       sa.Column("state", sa.Enum("new", "done", name="status")))]
+    model = Model(tables=sorted(tables, key=table_key))
+    with pytest.raises(ModelError, match="type 'status' of orders.state has the name of table 'status'"):
+        build_schema(model, "postgresql")
+    assert "CREATE TABLE status" in build_schema(model, "mysql").text

@@ -126,6 +126,8 @@ class Adapter:
     # SQLAlchemy itself; one the model spells out is a defect when longer.
     max_name_length: ClassVar[int | None] = None
     name_length_in_bytes: ClassVar[bool] = False
+    # A table is also a type of its name, so a named type may not share it (PostgreSQL).
+    tables_are_types: ClassVar[bool] = False
     # Partial indexes (`<dialect>_where=`). Where True, an index whose condition is given only for other
     # dialects is made full here and reported; where False every partial index is made full.
     supports_partial_indexes: ClassVar[bool] = False
@@ -225,9 +227,9 @@ class Adapter:
             for column in table.columns:
                 default = column.default
                 if isinstance(default, Sequence) and not default.optional:
-                    found.setdefault(f"{default.schema or ''}.{default.name}", default)
+                    found.setdefault(f"{self.schema_key(default.schema) or ''}.{default.name}", default)
             for seq in table.metadata._sequences.values():
-                found.setdefault(f"{seq.schema or ''}.{seq.name}", seq)
+                found.setdefault(f"{self.schema_key(seq.schema) or ''}.{seq.name}", seq)
         return [CreateSequence(found[key]) for key in sorted(found)]
 
     def comment_elements(self, table: Table) -> list[ExecutableDDLElement]:

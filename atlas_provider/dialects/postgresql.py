@@ -107,6 +107,9 @@ class PostgreSQLAdapter(Adapter):
     # https://www.postgresql.org/docs/15/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS
     max_name_length = 63
     name_length_in_bytes = True
+    # CREATE TABLE also creates a composite type of the table's name, so no other type may have it:
+    # https://www.postgresql.org/docs/15/sql-createtable.html (Description)
+    tables_are_types = True
 
     # The longest VARCHAR(n)/CHAR(n): a longer one makes CREATE TABLE fail ("length for type varchar cannot
     # exceed 10485760"). https://www.postgresql.org/docs/15/datatype-character.html
