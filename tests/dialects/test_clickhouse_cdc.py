@@ -3,7 +3,9 @@ finding it reproduces; tests/live/test_clickhouse_live.py loads the same output 
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +16,10 @@ from atlas_provider import ModelError, UnsupportedError
 from atlas_provider.api import Schema, build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, table_key
+from tests.support.provider import run_provider
 from tests.support.sqlsplit import split_statements
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LAKE_ONLY = {"atlas": {"targets": ["lake"]}}
 
@@ -274,3 +279,57 @@ def test_nullable_key_columns_stay_nullable_with_allow_nullable_key() -> None:
     assert "\tday Nullable(Date32)\n" in ddl
     assert ddl.endswith("ORDER BY (day, id)\nSETTINGS allow_nullable_key = 1")
     assert reported(events) == {}
+
+
+# ---- issue 16: ClickHouse's own guidance for ordering keys ---------------------------------------------------
+
+
+def outbox(**clickhouse: Any) -> sa.Table:
+    """The issue's outbox: primary key id, ordered by (occurred_at, id), partitioned by month of occurred_at."""
+    return sa.Table("events", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+                    sa.Column("topic", sa.String(60), nullable=False),
+                    info={"clickhouse": {"order_by": ["occurred_at", "id"], "partition_by": "toYYYYMM(occurred_at)",
+                                         **clickhouse}})
+
+
+@pytest.mark.parametrize("settings", [{}, {"cdc_tool": "peerdb"}, {"cdc": "true"}], ids=["assumed", "tool", "cdc"])
+def test_an_ordering_key_holding_the_primary_key_prints_as_declared_with_one_warning(settings: dict[str, Any]) -> None:
+    schema = lake(outbox(), **settings)
+    ddl = create(outbox(), **settings)
+    assert "\nPARTITION BY toYYYYMM(occurred_at)\nORDER BY (occurred_at, id)" in ddl
+    assert "ENGINE = ReplacingMergeTree(" in ddl
+    risks = [loss for loss in schema.losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and risks[0].subject == "events"
+    reason = risks[0].reason
+    assert "ORDER BY and PARTITION BY use 'occurred_at' beside the primary key" in reason
+    assert "info={'clickhouse': {'stable': ['occurred_at']}}" in reason
+    assert "REPLICA IDENTITY FULL, or USING INDEX on a unique index of (id, occurred_at)" in reason
+
+
+def test_columns_the_model_declares_stable_need_no_warning_but_the_source_still_does() -> None:
+    table = outbox(stable=["occurred_at"])
+    assert "CDC risk" not in reported(table)
+    adapter = get_adapter("clickhouse", TargetOptions(settings={"cdc_tool": "peerdb"}))
+    layout = adapter.table_layout(lake(table, cdc_tool="peerdb").tables[0])
+    assert layout["replica_identity"].startswith("FULL, or USING INDEX on a unique index of (id, occurred_at)")
+    assert "ClickPipes for Postgres" in layout["replica_identity"]
+    lake_only = outbox(stable=["occurred_at"])
+    lake_only.info["atlas"] = {"targets": ["mysql", "lake"]}
+    assert "replica_identity" not in adapter.table_layout(lake(lake_only, cdc_tool="peerdb").tables[0])
+
+
+def test_stable_must_name_columns_of_the_table() -> None:
+    with pytest.raises(ModelError, match=r"^events: info\['clickhouse'\]\['stable'\] names 'occured_at', which is "
+                                         r"not a column"):
+        lake(outbox(stable=["occured_at"]))
+
+
+def test_check_lists_the_risk_and_what_postgresql_needs() -> None:
+    result = run_provider("check", "--path", "tests/models/outbox", "-d", "postgresql", "-d", "clickhouse",
+                          "--format", "json", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    rows = [r for r in json.loads(result.stdout)["rows"]
+            if r["table"] == "events" and not r["column"] and r["target"] == "clickhouse"]
+    assert [loss["kind"] for loss in rows[0]["losses"]] == ["CDC risk"]
+    assert rows[0]["layout"]["replica_identity"].startswith("FULL, or USING INDEX on a unique index of (id, ")

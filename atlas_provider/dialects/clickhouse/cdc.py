@@ -259,23 +259,26 @@ def judge_cdc(table: Table, spec: TableSpec) -> str | None:
     if outside and identity:
         clauses = [clause for clause, names in spec.key_clauses if set(names) & set(outside)]
         listed = ", ".join(repr(n) for n in outside)
+        identity_needed = replica_identity(table, spec)
+        needs = f"; PostgreSQL: REPLICA IDENTITY {identity_needed}" if identity_needed else ""
         risks.append(f"{' and '.join(clauses)} use{'s' if len(clauses) == 1 else ''} {listed} beside the primary "
                      f"key: a row whose {listed} changes is not replaced (the old version stays); if "
                      f"{'it never changes' if len(outside) == 1 else 'they never change'}, say so with "
-                     f"info={{'clickhouse': {{'stable': [{listed}]}}}}; {source_needs(table, outside, spec)}")
+                     f"info={{'clickhouse': {{'stable': [{listed}]}}}}{needs}")
     return "; ".join(risks) or None
 
 
-def source_needs(table: Table, columns: list[str], spec: TableSpec) -> str:
-    """What the application database must send for deletes to reach a row keyed on `columns` beside its
-    primary key: on PostgreSQL a DELETE carries only the replica identity (the primary key by default)."""
-    listed = ", ".join(columns)
+def replica_identity(table: Table, spec: TableSpec) -> str | None:
+    """What a PostgreSQL application table must be set to for a CDC table keyed on columns beside its primary
+    key: a DELETE carries only the replica identity (the primary key by default), so a tombstone without
+    those columns lands on another sorting key and the row stays. None when nothing is needed."""
+    identity = [column.name for column in table.primary_key.columns]
+    beside = sorted(set(spec.key_columns) - set(identity))
+    if spec.pipeline is None or not identity or not beside or not wanted(table, Target("postgresql", APP)):
+        return None
     tool = spec.cdc.tool if spec.cdc is not None else "generic"
-    needs = f"deletes must carry {listed}"
-    if wanted(table, Target("postgresql", APP)):
-        needs += (f" ({PROFILE_DOCS[tool]}): on PostgreSQL ALTER TABLE {table.fullname} REPLICA IDENTITY FULL, "
-                  f"or USING INDEX on a unique index of the primary key and {listed}")
-    return needs
+    return (f"FULL, or USING INDEX on a unique index of ({', '.join(identity + beside)}), so that a DELETE "
+            f"carries {', '.join(beside)} ({PROFILE_DOCS[tool]})")
 
 
 def engine_arguments(engine: Engine) -> list[str]:

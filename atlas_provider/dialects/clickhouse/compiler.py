@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from ..base import index_key
 from .defaults import NUMBER, ColumnDefault, as_expression, server_default_expression
+from .cdc import replica_identity
 from .engines import Engine, TableSpec, table_spec
 from .info import IDENTIFIER, clickhouse_info, passed_option
 from .settings import ClickHouseSettings
@@ -208,6 +209,9 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
             layout["settings"] = ", ".join(f"{k} = {self._setting(v)}" for k, v in settings.items())
         if spec.cdc is not None:
             layout["cdc"] = f"{spec.cdc.tool}: {', '.join(c.name for c in spec.cdc.columns)}"
+        needed = replica_identity(table, spec)
+        if needed is not None:
+            layout["replica_identity"] = needed
         return layout
 
     def _table_settings(self, table: Table, spec: TableSpec) -> dict[str, Any]:
