@@ -333,3 +333,16 @@ def test_check_lists_the_risk_and_what_postgresql_needs() -> None:
             if r["table"] == "events" and not r["column"] and r["target"] == "clickhouse"]
     assert [loss["kind"] for loss in rows[0]["losses"]] == ["CDC risk"]
     assert rows[0]["layout"]["replica_identity"].startswith("FULL, or USING INDEX on a unique index of (id, ")
+
+
+def test_the_targets_engine_setting_is_a_declaration_too() -> None:
+    """`engine` in the target's settings wins over the lake defaults for every table; under a declared pipeline
+    a non-replacing one is still refused."""
+    assert "ENGINE = ReplacingMergeTree\nORDER BY id" in create(table(), engine="ReplacingMergeTree")
+    assert [loss.reason for loss in lake(table(), engine="ReplacingMergeTree").losses.losses
+            if loss.kind == "CDC risk"][0].startswith("ENGINE = ReplacingMergeTree has no is-deleted argument")
+    ddl = create(table(), engine="MergeTree")
+    assert "ENGINE = MergeTree\n" in ddl and "_version" not in ddl
+    with pytest.raises(ModelError, match=r"^items: fed from the application by CDC, which the model declares, but "
+                                         r"ENGINE = MergeTree"):
+        lake(table(), engine="MergeTree", cdc_tool="debezium")
