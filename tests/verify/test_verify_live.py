@@ -116,7 +116,8 @@ def test_missing_chdb_is_one_line_naming_the_extra(tmp_path: Path) -> None:
         "atlas-provider: error: verify needs chDB: pip install 'atlas-provider[verify]'"
 
 
-@pytest.mark.parametrize("dialect", APP_DIALECTS)
+@pytest.mark.parametrize("dialect", [d if d == "postgresql" else pytest.param(d, marks=pytest.mark.full)
+                                     for d in APP_DIALECTS])
 def test_a_declared_ordering_key_replaces_updates_and_drops_deletes(dialect: str) -> None:
     """Issue 16: the outbox `events` table ordered by (occurred_at, id), partitioned by month of occurred_at.
     The update changes a column outside the keys, the delete's tombstone carries the key columns (as a
