@@ -21,8 +21,11 @@ MAX_LISTED = 8  # one line per kind stays readable; the parity report lists ever
 # unique constraint, unique expression index, partial unique index, check constraint, and any kind not
 # listed here) guards integrity on an application target.
 COSMETIC_KINDS = frozenset({"comment", "expression index", "partial index", "index", "collation"})
+# The lake's warning about a layout a CDC pipeline may lose rows with (dialects/clickhouse/cdc.py).
+CDC_RISK = "CDC risk"
 # What happened to the object, for the report line; the default is "left out".
-WEAKENED_KINDS = {"partial index": "made full", "partial unique index": "made full"}
+WEAKENED_KINDS = {"partial index": "made full", "partial unique index": "made full",
+                  CDC_RISK: "printed as the model declares"}
 
 
 @dataclass(frozen=True, order=True)

@@ -75,7 +75,8 @@ def _layouts(report: ParityReport) -> list[tuple[str, str, str]]:
 
 
 LAYOUT_LABELS = {"engine": "ENGINE =", "order_by": "ORDER BY", "primary_key": "PRIMARY KEY",
-                 "partition_by": "PARTITION BY", "settings": "SETTINGS", "cdc": "CDC"}
+                 "partition_by": "PARTITION BY", "settings": "SETTINGS", "cdc": "CDC",
+                 "replica_identity": "needs on PostgreSQL: REPLICA IDENTITY"}
 
 
 def _result(report: ParityReport) -> str:

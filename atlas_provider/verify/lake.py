@@ -112,6 +112,14 @@ class Lake:
         args = [a.strip().strip("`") for a in found.group(1).split(",")] if found and found.group(1) else []
         return engine, args
 
+    def key_columns(self, fullname: str) -> set[str]:
+        """The columns in the table's sorting or partition key: a CDC row must carry them to replace a row."""
+        schema, _, name = fullname.rpartition(".")
+        rows = self.query("SELECT name FROM system.columns WHERE database = "
+                          f"'{schema or DEV_DATABASE}' AND table = '{name}' AND (is_in_sorting_key OR "
+                          "is_in_partition_key)", use_dev=False)
+        return {row["name"] for row in rows}
+
     def columns(self, fullname: str) -> dict[str, str]:
         """Column name -> ClickHouse type, in order."""
         schema, _, name = fullname.rpartition(".")

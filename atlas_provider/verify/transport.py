@@ -41,6 +41,7 @@ class Route:
     version: str | None = None
     is_deleted: str | None = None
     views: int = 0
+    key_columns: tuple[str, ...] = ()  # the lake's sorting and partition key columns, primary key first
     full_view: str | None = None  # the table function reading the view of every row, once made
 
     @property
@@ -58,7 +59,10 @@ def route(plan: TablePlan, lake_name: str, lake: Lake) -> Route:
     engine, args = lake.engine(lake_name)
     lake_columns = lake.columns(lake_name)
     moved = [name for name, column in plan.columns.items() if column.cases and name in lake_columns]
-    found = Route(plan, lake_name, moved, engine)
+    keys = [c.name for c in plan.table.primary_key.columns]
+    sorting = lake.key_columns(lake_name)
+    found = Route(plan, lake_name, moved, engine,
+                  key_columns=tuple([*keys, *(n for n in moved if n in sorting and n not in keys)]))
     if engine.removeprefix("Replicated") == REPLACING and args:
         found.version = args[0] if args[0] in lake_columns else None
         found.is_deleted = args[1] if len(args) > 1 and args[1] in lake_columns else None
@@ -87,10 +91,11 @@ def _view(route: Route, app: AppDatabase, connection: Connection, columns: list[
 
 def send(route: Route, app: AppDatabase, connection: Connection, lake: Lake, *,
          where: dict[str, Any] | None = None, version: int | None = None, key_only: bool = False) -> None:
-    """INSERT INTO the lake table SELECT FROM the app's view: all rows, or the row `where` names (its key
-    only, for a tombstone)."""
+    """INSERT INTO the lake table SELECT FROM the app's view: all rows, or the row `where` names (for a
+    tombstone its key columns only: the primary key and the other sorting and partition key columns, which a
+    pipeline sends for a delete when the app database's replica identity holds them)."""
     keys = [c.name for c in route.table.primary_key.columns if c.name in route.columns]
-    columns = keys if key_only else route.columns
+    columns = [c for c in route.key_columns if c in route.columns] if key_only else route.columns
     if where is None or not key_only:
         if route.full_view is None:
             route.full_view = _view(route, app, connection, route.columns)
@@ -98,7 +103,7 @@ def send(route: Route, app: AppDatabase, connection: Connection, lake: Lake, *,
     if where is not None:
         # One row is picked on the ClickHouse side, by key: postgresql() cannot read an array column from a
         # relation whose only row holds a NULL array ("pqxx::conversion_error: Attempt to convert null").
-        chosen = _view(route, app, connection, keys, where)
+        chosen = _view(route, app, connection, columns if key_only else keys, where)
         key_list = ", ".join(quote(k) for k in keys)
         source = chosen if key_only else f"{source} AS every_row INNER JOIN {chosen} AS chosen USING ({key_list})"
     targets = [quote(c) for c in columns]
@@ -156,7 +161,9 @@ def apply_cdc(route: Route, app: AppDatabase, connection: Connection, lake: Lake
     done = []
     table = route.table
     keys = {c.name for c in table.primary_key.columns}
-    fixed = keys | {c.name for c in table.columns if c.unique} | {fk.parent.name for fk in table.foreign_keys}
+    # the lake's key columns beside the primary key are the model's claim that they never change
+    fixed = keys | set(route.key_columns) | {c.name for c in table.columns if c.unique}
+    fixed |= {fk.parent.name for fk in table.foreign_keys}
     changed = {n: rows[1][n] for n in route.columns if n not in fixed and n in rows[1]}
     if route.version in route.columns:  # a model column is the version: the update must raise it
         changed[route.version] = max(c for c in route.plan.columns[route.version].cases if c is not None)

@@ -379,6 +379,26 @@ def test_names_are_quoted_with_backticks_where_needed() -> None:
     assert ddl.endswith("ORDER BY `order`")
 
 
+ODD_NAMES = ("raw\\table", "path\\name", "ends\\", "back`tick", "dq\"sq'", "\\t")
+
+
+def odd_names_table() -> sa.Table:
+    """Names ClickHouse would read differently unescaped (issue 16): inside backticks a backslash starts an
+    escape (`raw\\table` is `raw<TAB>able`, a trailing one leaves the name open)."""
+    return sa.Table(ODD_NAMES[0], sa.MetaData(), *(sa.Column(n, sa.Integer, primary_key=n == ODD_NAMES[1])
+                                                   for n in ODD_NAMES[1:]),
+                    schema="we\\ird", info={"atlas": {"targets": ["lake"]}})
+
+
+def test_every_identifier_is_escaped_as_clickhouse_reads_it() -> None:
+    out = statements(odd_names_table())
+    assert out[0] == "CREATE DATABASE `we\\\\ird`"
+    assert out[1].startswith("CREATE TABLE `we\\\\ird`.`raw\\\\table` (\n\t`path\\\\name` Int32, \n"
+                             "\t`ends\\\\` Nullable(Int32), \n\t`back``tick` Nullable(Int32), \n"
+                             "\t`dq\"sq'` Nullable(Int32), \n\t`\\\\t` Nullable(Int32)\n)")
+    assert out[1].endswith("ORDER BY `path\\\\name`")
+
+
 # ---- column clauses -------------------------------------------------------------------------------
 
 

@@ -3,6 +3,9 @@ finding it reproduces; tests/live/test_clickhouse_live.py loads the same output 
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +16,10 @@ from atlas_provider import ModelError, UnsupportedError
 from atlas_provider.api import Schema, build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, table_key
+from tests.support.provider import run_provider
 from tests.support.sqlsplit import split_statements
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LAKE_ONLY = {"atlas": {"targets": ["lake"]}}
 
@@ -135,38 +141,86 @@ def test_every_table_the_application_feeds_is_a_cdc_table_keyed_on_its_primary_k
     assert "ENGINE = MergeTree\nORDER BY id" in text  # the lake-only table is no CDC table
 
 
-# The example's own mistakes (issue 12), then keys outside the primary key, one clause at a time.
-CDC_ERRORS = [
+# The example's own mistakes (issue 12), then keys beside the primary key, one clause at a time. Issue 16: each
+# is refused only under a pipeline the model or the settings declare, and only when the loss is certain (an
+# engine that does not replace, a sorting key without a primary-key column); the rest is one warning.
+CERTAIN_LOSSES = [
     ({"engine": "SummingMergeTree", "order_by": ["day", "product_id"]}, r"ENGINE = SummingMergeTree keeps every"),
     ({"engine": "MergeTree"}, r"ENGINE = MergeTree keeps every version"),
-    ({"engine": "ReplacingMergeTree(updated_at)"}, r"no is-deleted argument, so deleted rows never disappear"),
-    ({"order_by": ["status", "day", "product_id"]}, r"ORDER BY uses 'status', which is not in the primary key"),
-    ({"partition_by": "toYYYYMM(updated_at)"}, r"PARTITION BY uses 'updated_at'"),
-    ({"primary_key": ["status"], "order_by": ["status", "day", "product_id"]}, r"ORDER BY uses 'status'"),
+    ({"order_by": ["status", "day"]}, r"ORDER BY leaves out the primary-key column 'product_id'"),
+]
+RISKS = [
+    ({"engine": "ReplacingMergeTree(updated_at)"}, r"no is-deleted argument, so deleted rows stay"),
+    ({"order_by": ["status", "day", "product_id"]}, r"ORDER BY uses 'status' beside the primary key"),
+    ({"partition_by": "toYYYYMM(updated_at)"}, r"PARTITION BY uses 'updated_at' beside the primary key"),
+    ({"primary_key": ["status"], "order_by": ["status", "day", "product_id"]},
+     r"ORDER BY and PRIMARY KEY use 'status'"),
 ]
 
 
-@pytest.mark.parametrize(("info", "message"), CDC_ERRORS, ids=["summing", "merge-tree", "no-is-deleted",
-                                                               "order-by", "partition-by", "primary-key"])
-def test_a_cdc_table_that_would_keep_old_versions_is_an_error(info: dict[str, Any], message: str) -> None:
-    sales = sa.Table("daily_sales", sa.MetaData(), sa.Column("day", sa.Date, primary_key=True),
-                     sa.Column("product_id", sa.BigInteger, primary_key=True, autoincrement=False),
-                     sa.Column("status", sa.String(10)), sa.Column("updated_at", sa.DateTime),
-                     info={"atlas": {"targets": ["postgresql", "lake"]}, "clickhouse": info})
+def sales_table(info: dict[str, Any]) -> sa.Table:
+    return sa.Table("daily_sales", sa.MetaData(), sa.Column("day", sa.Date, primary_key=True),
+                    sa.Column("product_id", sa.BigInteger, primary_key=True, autoincrement=False),
+                    sa.Column("status", sa.String(10)), sa.Column("updated_at", sa.DateTime),
+                    info={"atlas": {"targets": ["postgresql", "lake"]}, "clickhouse": info})
+
+
+DECLARATIONS = [({"cdc": True}, {}), ({}, {"cdc": "true"}), ({}, {"cdc_tool": "peerdb"})]
+
+
+@pytest.mark.parametrize(("info", "message"), CERTAIN_LOSSES, ids=["summing", "merge-tree", "order-by-without-key"])
+@pytest.mark.parametrize(("table_says", "target_says"), DECLARATIONS, ids=["table-cdc", "target-cdc", "cdc-tool"])
+def test_a_certain_loss_under_a_declared_pipeline_is_an_error(info: dict[str, Any], message: str,
+                                                              table_says: dict[str, Any],
+                                                              target_says: dict[str, Any]) -> None:
+    sales = sales_table({**info, **table_says})
     with pytest.raises(ModelError, match=message) as raised:
-        lake(sales)
-    assert str(raised.value).startswith("daily_sales: fed from the application by CDC")
+        lake(sales, **target_says)
+    assert str(raised.value).startswith("daily_sales: fed from the application by CDC, which the model declares")
     # the model can say the table is append-only, or that it is no CDC table, or keep it out of the app
     for escape in ({"append_only": True}, {"cdc": False}):
         sales.info["clickhouse"] = {**info, **escape}
-        assert lake(sales).text
+        assert lake(sales, **target_says).text
     sales.info = {"atlas": {"targets": ["lake"]}, "clickhouse": info}
     assert lake(sales).text
 
 
+@pytest.mark.parametrize(("info", "message"), CERTAIN_LOSSES + RISKS,
+                         ids=["summing", "merge-tree", "order-by-without-key", "no-is-deleted", "order-by",
+                              "partition-by", "primary-key"])
+def test_without_a_declared_pipeline_the_declared_layout_is_printed_with_one_warning(info: dict[str, Any],
+                                                                                     message: str) -> None:
+    schema = lake(sales_table(info))
+    create_ = next(s for s in split_statements(schema.text) if s.startswith("CREATE TABLE"))
+    if "engine" in info:
+        assert f"ENGINE = {info['engine']}\n" in create_
+    if "order_by" in info:
+        assert f"ORDER BY ({', '.join(info['order_by'])})" in create_
+    if "partition_by" in info:
+        assert f"PARTITION BY {info['partition_by']}\n" in create_
+    risks = [loss for loss in schema.losses.losses if loss.kind == "CDC risk"]
+    assert [loss.subject for loss in risks] == ["daily_sales"]
+    assert re.search(message, risks[0].reason)
+
+
+@pytest.mark.parametrize(("info", "message"), RISKS, ids=["no-is-deleted", "order-by", "partition-by", "primary-key"])
+def test_an_uncertain_risk_under_a_declared_pipeline_is_one_warning(info: dict[str, Any], message: str) -> None:
+    schema = lake(sales_table({**info, "cdc": True}))
+    risks = [loss for loss in schema.losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and re.search(message, risks[0].reason)
+
+
+def test_the_lake_defaults_never_merge_distinct_rows() -> None:
+    """A sorting key without the whole primary key and no engine: the lake keeps every row (MergeTree) instead
+    of replacing by a key that is not the row's identity."""
+    ddl = create(sales_table({"order_by": ["status", "day"]}))
+    assert "ENGINE = MergeTree\nORDER BY (status, day)" in ddl and "_version" not in ddl
+
+
 def test_a_cdc_table_without_primary_key_is_an_error() -> None:
     log = sa.Table("log", sa.MetaData(), sa.Column("line", sa.Text), info={"clickhouse": {"cdc": True}})
-    with pytest.raises(ModelError, match=r"^log: fed from the application by CDC, but has no primary key"):
+    with pytest.raises(ModelError, match=r"^log: fed from the application by CDC, which the model declares, but "
+                                         r"has no primary key"):
         lake(log)
     assert "ENGINE = MergeTree\nORDER BY tuple()" in lake(sa.Table("log2", sa.MetaData(), sa.Column("x", sa.Text))).text
 
@@ -225,3 +279,70 @@ def test_nullable_key_columns_stay_nullable_with_allow_nullable_key() -> None:
     assert "\tday Nullable(Date32)\n" in ddl
     assert ddl.endswith("ORDER BY (day, id)\nSETTINGS allow_nullable_key = 1")
     assert reported(events) == {}
+
+
+# ---- issue 16: ClickHouse's own guidance for ordering keys ---------------------------------------------------
+
+
+def outbox(**clickhouse: Any) -> sa.Table:
+    """The issue's outbox: primary key id, ordered by (occurred_at, id), partitioned by month of occurred_at."""
+    return sa.Table("events", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+                    sa.Column("topic", sa.String(60), nullable=False),
+                    info={"clickhouse": {"order_by": ["occurred_at", "id"], "partition_by": "toYYYYMM(occurred_at)",
+                                         **clickhouse}})
+
+
+@pytest.mark.parametrize("settings", [{}, {"cdc_tool": "peerdb"}, {"cdc": "true"}], ids=["assumed", "tool", "cdc"])
+def test_an_ordering_key_holding_the_primary_key_prints_as_declared_with_one_warning(settings: dict[str, Any]) -> None:
+    schema = lake(outbox(), **settings)
+    ddl = create(outbox(), **settings)
+    assert "\nPARTITION BY toYYYYMM(occurred_at)\nORDER BY (occurred_at, id)" in ddl
+    assert "ENGINE = ReplacingMergeTree(" in ddl
+    risks = [loss for loss in schema.losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and risks[0].subject == "events"
+    reason = risks[0].reason
+    assert "ORDER BY and PARTITION BY use 'occurred_at' beside the primary key" in reason
+    assert "info={'clickhouse': {'stable': ['occurred_at']}}" in reason
+    assert "REPLICA IDENTITY FULL, or USING INDEX on a unique index of (id, occurred_at)" in reason
+
+
+def test_columns_the_model_declares_stable_need_no_warning_but_the_source_still_does() -> None:
+    table = outbox(stable=["occurred_at"])
+    assert "CDC risk" not in reported(table)
+    adapter = get_adapter("clickhouse", TargetOptions(settings={"cdc_tool": "peerdb"}))
+    layout = adapter.table_layout(lake(table, cdc_tool="peerdb").tables[0])
+    assert layout["replica_identity"].startswith("FULL, or USING INDEX on a unique index of (id, occurred_at)")
+    assert "ClickPipes for Postgres" in layout["replica_identity"]
+    lake_only = outbox(stable=["occurred_at"])
+    lake_only.info["atlas"] = {"targets": ["mysql", "lake"]}
+    assert "replica_identity" not in adapter.table_layout(lake(lake_only, cdc_tool="peerdb").tables[0])
+
+
+def test_stable_must_name_columns_of_the_table() -> None:
+    with pytest.raises(ModelError, match=r"^events: info\['clickhouse'\]\['stable'\] names 'occured_at', which is "
+                                         r"not a column"):
+        lake(outbox(stable=["occured_at"]))
+
+
+def test_check_lists_the_risk_and_what_postgresql_needs() -> None:
+    result = run_provider("check", "--path", "tests/models/outbox", "-d", "postgresql", "-d", "clickhouse",
+                          "--format", "json", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    rows = [r for r in json.loads(result.stdout)["rows"]
+            if r["table"] == "events" and not r["column"] and r["target"] == "clickhouse"]
+    assert [loss["kind"] for loss in rows[0]["losses"]] == ["CDC risk"]
+    assert rows[0]["layout"]["replica_identity"].startswith("FULL, or USING INDEX on a unique index of (id, ")
+
+
+def test_the_targets_engine_setting_is_a_declaration_too() -> None:
+    """`engine` in the target's settings wins over the lake defaults for every table; under a declared pipeline
+    a non-replacing one is still refused."""
+    assert "ENGINE = ReplacingMergeTree\nORDER BY id" in create(table(), engine="ReplacingMergeTree")
+    assert [loss.reason for loss in lake(table(), engine="ReplacingMergeTree").losses.losses
+            if loss.kind == "CDC risk"][0].startswith("ENGINE = ReplacingMergeTree has no is-deleted argument")
+    ddl = create(table(), engine="MergeTree")
+    assert "ENGINE = MergeTree\n" in ddl and "_version" not in ddl
+    with pytest.raises(ModelError, match=r"^items: fed from the application by CDC, which the model declares, but "
+                                         r"ENGINE = MergeTree"):
+        lake(table(), engine="MergeTree", cdc_tool="debezium")

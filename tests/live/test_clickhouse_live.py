@@ -18,7 +18,7 @@ from atlas_provider.api import build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, load_model
 from atlas_provider.selection import LAKE, Target, wanted
-from tests.dialects.test_clickhouse import LAKE_EXCLUDED, TYPE_CASES, nullable_type
+from tests.dialects.test_clickhouse import LAKE_EXCLUDED, ODD_NAMES, TYPE_CASES, nullable_type, odd_names_table
 from tests.support.chdb_backend import ChdbError, ClickHouseDev, fresh_clickhouse, load_clickhouse
 from tests.support.provider import run_provider
 from tests.support.sqlsplit import split_statements
@@ -500,3 +500,20 @@ def test_each_cdc_profile_replaces_updates_and_drops_deletes(tmp_path: Path, dev
     assert dev.query("SELECT id, status FROM orders FINAL ORDER BY id") == [{"id": "1", "status": "paid"}]
     if tool == "peerdb":  # PeerDB refuses an existing table without its synced-at column
         assert dev.columns("orders")["_peerdb_synced_at"]["type"] == "DateTime64(9)"
+
+
+# ---- names exactly as written (issue 16) --------------------------------------------------------------------
+
+
+def test_names_reach_clickhouse_byte_for_byte(tmp_path: Path, dev: ClickHouseDev) -> None:
+    """Backslashes, backticks and quotes in database, table and column names: split as Atlas splits the text,
+    loaded, and read back from system.tables and system.columns (as hex, so no escaping hides a change)."""
+    adapter = get_adapter("clickhouse", TargetOptions(settings={}))
+    table = odd_names_table()
+    load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
+    found = dev.query("SELECT hex(database) AS d, hex(name) AS n FROM system.tables WHERE database LIKE 'we%'",
+                      use_dev=False)
+    assert found == [{"d": "we\\ird".encode().hex().upper(), "n": "raw\\table".encode().hex().upper()}]
+    columns = dev.query("SELECT hex(name) AS n FROM system.columns WHERE database LIKE 'we%' ORDER BY position",
+                        use_dev=False)
+    assert [bytes.fromhex(c["n"]).decode() for c in columns] == list(ODD_NAMES[1:])

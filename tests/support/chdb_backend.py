@@ -47,8 +47,9 @@ class ChdbError(AssertionError):
 
 
 def _unquote(name: str) -> str:
+    """A quoted name as ClickHouse reads it: a doubled quote is one, a backslash escapes the next character."""
     if name[:1] in "`\"" and name[-1:] == name[:1]:
-        return name[1:-1].replace(name[0] * 2, name[0])
+        return re.sub(r"\\(.)", r"\1", name[1:-1].replace(name[0] * 2, name[0]))
     return name
 
 

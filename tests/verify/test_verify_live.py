@@ -8,6 +8,7 @@ both ClickHouse versions: chdb 1.0.2 (23.10) in the test extras, and the current
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,14 @@ def test_missing_chdb_is_one_line_naming_the_extra(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr.strip().splitlines()[-1] == \
         "atlas-provider: error: verify needs chDB: pip install 'atlas-provider[verify]'"
+
+
+@pytest.mark.parametrize("dialect", [d if d == "postgresql" else pytest.param(d, marks=pytest.mark.full)
+                                     for d in APP_DIALECTS])
+def test_a_declared_ordering_key_replaces_updates_and_drops_deletes(dialect: str) -> None:
+    """Issue 16: the outbox `events` table ordered by (occurred_at, id), partitioned by month of occurred_at.
+    The update changes a column outside the keys, the delete's tombstone carries the key columns (as a
+    pipeline with REPLICA IDENTITY FULL sends them), and FINAL gives the app's rows."""
+    result = verify(dialect, "--path", "tests/models/outbox")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"verify: events: \d+ rows, 5 columns, CDC update \+ delete: ok$", result.stderr, re.M)

@@ -12,11 +12,11 @@ from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Table, Uni
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.schema import ExecutableDDLElement, Sequence as SequenceDefault
 
-from ...losses import LossReport
+from ...losses import CDC_RISK, LossReport
 from ...selection import LAKE
 from ..base import Adapter, index_key
 from .compiler import ClickHouseDDLCompiler, ClickHouseDialect, skipping_indexes
-from .cdc import validate_cdc
+from .cdc import judge_cdc
 from .engines import engine_info, table_spec
 from .info import check_info, clickhouse_info
 from .settings import ClickHouseSettings
@@ -49,11 +49,13 @@ class ClickHouseAdapter(Adapter):
         copy.info = {**copy.info, "clickhouse": {**translated, **clickhouse_info(original)}}
 
     def adapt_table(self, table: Table, report: LossReport) -> None:
-        """Check the info keys and the CDC rules, leave the CHECK constraints out, then add the CDC columns,
-        which only the lake has."""
+        """Check the info keys and the CDC rules (a certain loss under a declared pipeline is an error, a risk
+        one warning), leave the CHECK constraints out, then add the CDC columns, which only the lake has."""
         check_info(table)
         spec = table_spec(table, self.settings)
-        validate_cdc(table, spec)
+        risk = judge_cdc(table, spec)
+        if risk is not None:
+            report.add(CDC_RISK, table.fullname, risk)
         if not (self.settings.keep_checks or clickhouse_info(table).get("keep_checks") is True):
             self._drop_checks(table, report)
         for meta in spec.cdc.columns if spec.cdc is not None else ():

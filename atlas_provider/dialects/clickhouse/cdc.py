@@ -6,10 +6,17 @@ A CDC pipeline turns every UPDATE and DELETE of the application database into a 
 and, under `SELECT ... FINAL`, hides keys whose newest row is a delete (the two-argument form: ClickHouse 23.2+).
 https://clickhouse.com/docs/en/engines/table-engines/mergetree-family/replacingmergetree
 
-So a table fed from the application is only correct when its sorting key is the row's identity (the model's
-primary key) and its engine replaces: a key column that changes (status, updated_at) keeps the old version
-forever; a SummingMergeTree adds the new value to the old; a plain MergeTree keeps every version.
-https://docs.peerdb.io/mirror/ordering-key-different
+A pipeline is *declared* when the target names its tool (`cdc_tool`) or says `cdc = true`, or the table says
+`"cdc": True` / a dict; it is *assumed* for a table the application also receives when nothing is said. Then:
+
+- what certainly loses rows under a declared pipeline is refused: an engine that does not replace (a plain
+  MergeTree keeps every version, a SummingMergeTree adds an update to the old value), or a sorting key that
+  leaves out a primary-key column (distinct rows sharing the rest replace each other);
+- everything else is the model's to say and is printed as declared, with one warning per table: the same
+  layouts under an assumed pipeline, a ReplacingMergeTree without the is-deleted argument (deleted rows stay,
+  flagged), and key columns besides the primary key that the model does not declare `stable`. ClickHouse's
+  own guidance puts such never-changing columns before the primary key in the ordering key:
+  https://clickhouse.com/docs/integrations/clickpipes/postgres/ordering-keys
 """
 
 from __future__ import annotations
@@ -78,6 +85,14 @@ PROFILES: dict[str, CdcProfile] = {
 }
 
 
+# Where each pipeline says what a delete carries from PostgreSQL (docs/clickhouse.md cites them in full).
+PROFILE_DOCS: dict[str, str] = {
+    "generic": "a PostgreSQL DELETE carries the replica identity only",
+    "peerdb": "ClickPipes for Postgres, 'Ordering keys': set the replica identity to the ordering key",
+    "debezium": "Debezium's PostgreSQL connector: REPLICA IDENTITY DEFAULT sends old values of key columns only",
+}
+
+
 @dataclass(frozen=True)
 class Cdc:
     """A table's CDC layout: the tool, and the metadata columns with this table's names."""
@@ -107,20 +122,34 @@ def append_only(table: Table) -> bool:
     return clickhouse_info(table).get("append_only") is True
 
 
-def resolve_cdc(table: Table, settings: ClickHouseSettings) -> Cdc | None:
-    """The table's CDC layout from info['clickhouse']['cdc'] (True, False or a dict of tool/version/is_deleted)
-    over the target's `cdc` setting: `auto` (the default) makes every table fed from the application a CDC
-    table, unless the model says it is append-only or it has no primary key."""
-    where = table.fullname
+DECLARED, ASSUMED = "declared", "assumed"
+
+
+def pipeline(table: Table, settings: ClickHouseSettings) -> str | None:
+    """How a CDC pipeline feeds the table: DECLARED (the table's `cdc`, or the target's `cdc = true` or
+    `cdc_tool`), ASSUMED (`cdc = auto`, nothing said, and the table is fed from the application, has a primary
+    key and is not append-only), or None (no CDC)."""
     value = clickhouse_info(table).get("cdc")
-    if value is None:
-        # auto leaves out a table without a primary key: there is no row identity to replace by
-        auto = fed_from_app(table) and not append_only(table) and bool(table.primary_key.columns)
-        on = settings.cdc if settings.cdc is not None else auto
-        value = bool(on)
-    if value is False:
+    if value is not None:
+        return None if value is False else DECLARED
+    if settings.cdc is not None:
+        return DECLARED if settings.cdc else None
+    if not fed_from_app(table) or append_only(table) or not table.primary_key.columns:
         return None
-    if value is True:
+    return DECLARED if settings.cdc_tool is not None else ASSUMED
+
+
+def resolve_cdc(table: Table, settings: ClickHouseSettings, layout_open: bool = True) -> Cdc | None:
+    """The table's CDC layout (profile columns) from info['clickhouse']['cdc'] (True, False or a dict of
+    tool/version/is_deleted) over the target's settings. An assumed pipeline adds them only where the model
+    leaves the layout open (`layout_open`: no engine declared, and a declared sorting key holds the primary
+    key): a layout the model chose is printed as it chose it."""
+    where = table.fullname
+    state = pipeline(table, settings)
+    if state is None or (state == ASSUMED and not layout_open):
+        return None
+    value = clickhouse_info(table).get("cdc")
+    if value is None or value is True:
         value = {}
     if not isinstance(value, dict):
         raise ModelError(f"info['clickhouse']['cdc'] must be True, False or a dict, got {value!r}", where=where)
@@ -128,7 +157,7 @@ def resolve_cdc(table: Table, settings: ClickHouseSettings) -> Cdc | None:
     if unknown:
         raise ModelError(f"info['clickhouse']['cdc'] has unknown key {unknown[0]!r} (known: "
                          f"{', '.join(sorted(CDC_KEYS))})", where=where)
-    tool = value.get("tool", settings.cdc_tool)
+    tool = value.get("tool", settings.cdc_tool or "generic")
     if tool not in PROFILES:
         raise ModelError(f"info['clickhouse']['cdc']['tool'] must be one of {', '.join(sorted(PROFILES))}, "
                          f"got {tool!r}", where=where)
@@ -162,33 +191,94 @@ def engine_family(engine: Engine) -> str:
     return name
 
 
-def validate_cdc(table: Table, spec: TableSpec) -> None:
-    """A CDC table fed from the application must replace rows by its primary key; otherwise the lake keeps
-    versions the application no longer has. A ModelError names the table and the column or engine."""
-    if spec.cdc is None or not fed_from_app(table) or append_only(table):
-        return
-    advice = "or mark the table info={'clickhouse': {'append_only': True}} if its rows are never updated or deleted"
-    family = engine_family(spec.engine)
-    if family != REPLACING:
-        raise ModelError(f"fed from the application by CDC, but ENGINE = {spec.engine.name} keeps every version "
-                         "of a row (SummingMergeTree adds an update to the old value); leave 'engine' out for "
-                         f"ReplacingMergeTree, {advice}", where=table.fullname)
-    if len(engine_arguments(spec.engine)) < 2 and spec.cdc.is_deleted:
-        raise ModelError(f"fed from the application by CDC, but ENGINE = {spec.engine.name} has no is-deleted "
-                         f"argument, so deleted rows never disappear; leave 'engine' out for ReplacingMergeTree("
-                         f"{spec.cdc.version}, {spec.cdc.is_deleted}), {advice}", where=table.fullname)
-    identity = {column.name for column in table.primary_key.columns}
+def stable_columns(table: Table) -> set[str]:
+    """info['clickhouse']['stable']: the columns the model says never change once a row is written (a tenant,
+    a creation time), which may therefore sit in the sorting or partition key beside the primary key."""
+    value = clickhouse_info(table).get("stable", [])
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise ModelError("info['clickhouse']['stable'] must be a column name or a list of them", where=table.fullname)
+    for name in names:
+        if name not in table.columns:
+            raise ModelError(f"info['clickhouse']['stable'] names {name!r}, which is not a column of this table in "
+                             "the lake", where=table.fullname)
+    return set(names)
+
+
+def judge_cdc(table: Table, spec: TableSpec) -> str | None:
+    """Judge a table fed from the application by a CDC pipeline. Under a declared pipeline a certain loss is a
+    ModelError naming the table; every other risk, and any risk under an assumed pipeline, is returned as
+    one warning (risk and fix), or None when the layout is safe."""
+    stable = stable_columns(table)
+    if spec.pipeline is None or not fed_from_app(table) or append_only(table):
+        return None
+    declared = spec.pipeline == DECLARED
+    way_out = ("say 'append_only': True if rows are never updated or deleted, or 'cdc': False if no CDC "
+               "pipeline feeds it")
+    risks: list[str] = []
+
+    def loss(what: str, fix: str) -> None:
+        if declared:
+            raise ModelError(f"fed from the application by CDC, which the model declares, but {what}; {fix}, or "
+                             f"{way_out}", where=table.fullname)
+        risks.append(f"{what}; {fix}, or {way_out}")
+
+    identity = [column.name for column in table.primary_key.columns]
+    ordering = dict(spec.key_clauses).get("ORDER BY", ())
+    missing = [name for name in identity if name not in ordering]
+    replacing = engine_family(spec.engine) == REPLACING
+    if missing and not replacing and not spec.engine_declared:  # the lake defaults chose MergeTree for that
+        risks.append(f"ORDER BY leaves out the primary-key column {missing[0]!r}, so the lake keeps every version "
+                     f"of a row a CDC pipeline sends (MergeTree: a ReplacingMergeTree would merge distinct rows); "
+                     f"add {missing[0]!r} to 'order_by', or {way_out}")
+        return "; ".join(risks)
+    if not replacing:
+        loss(f"ENGINE = {spec.engine.name} keeps every version of a row a CDC pipeline sends (SummingMergeTree "
+             "adds an update to the old value)", "use ReplacingMergeTree (leave 'engine' out for the lake's)")
+        return "; ".join(risks)
     if not identity:
-        raise ModelError("fed from the application by CDC, but has no primary key: ReplacingMergeTree would "
-                         f"keep one row for the whole table; declare the primary key, {advice}",
-                         where=table.fullname)
-    for clause, names in spec.key_clauses:
-        outside = [name for name in names if name not in identity]
-        if outside:
-            raise ModelError(f"fed from the application by CDC, but {clause} uses {outside[0]!r}, which is not in "
-                             f"the primary key ({', '.join(sorted(identity))}): an update of {outside[0]!r} keeps "
-                             f"the old version forever (SELECT ... FINAL returns both); key the table on its "
-                             f"primary key, {advice}", where=table.fullname)
+        if not ordering:
+            loss("has no primary key, so ReplacingMergeTree keeps one row for the whole table",
+                 "declare the primary key")
+        else:
+            risks.append("has no primary key: rows with the same ORDER BY values replace each other")
+    if missing:
+        loss(f"ORDER BY leaves out the primary-key column {missing[0]!r}, so distinct rows with the same ORDER BY "
+             "values replace each other", f"add {missing[0]!r} to 'order_by'")
+    elif identity and not set(identity) <= spec.bare_order_by:
+        inside = next(name for name in identity if name not in spec.bare_order_by)
+        risks.append(f"ORDER BY uses the primary-key column {inside!r} only inside an expression: rows whose "
+                     "expression agrees replace each other; order by the column itself")
+    if len(engine_arguments(spec.engine)) < 2 and (spec.cdc is None or spec.cdc.is_deleted):
+        flag = spec.cdc.is_deleted if spec.cdc is not None else "is_deleted"
+        version = spec.cdc.version if spec.cdc is not None else "version"
+        risks.append(f"ENGINE = {spec.engine.name} has no is-deleted argument, so deleted rows stay (at best "
+                     f"flagged {flag} = 1, for every query to filter); give it ({version}, {flag}) or leave "
+                     "'engine' out")
+    outside = sorted({name for _, names in spec.key_clauses for name in names} - set(identity) - stable)
+    if outside and identity:
+        clauses = [clause for clause, names in spec.key_clauses if set(names) & set(outside)]
+        listed = ", ".join(repr(n) for n in outside)
+        identity_needed = replica_identity(table, spec)
+        needs = f"; PostgreSQL: REPLICA IDENTITY {identity_needed}" if identity_needed else ""
+        risks.append(f"{' and '.join(clauses)} use{'s' if len(clauses) == 1 else ''} {listed} beside the primary "
+                     f"key: a row whose {listed} changes is not replaced (the old version stays); if "
+                     f"{'it never changes' if len(outside) == 1 else 'they never change'}, say so with "
+                     f"info={{'clickhouse': {{'stable': [{listed}]}}}}{needs}")
+    return "; ".join(risks) or None
+
+
+def replica_identity(table: Table, spec: TableSpec) -> str | None:
+    """What a PostgreSQL application table must be set to for a CDC table keyed on columns beside its primary
+    key: a DELETE carries only the replica identity (the primary key by default), so a tombstone without
+    those columns lands on another sorting key and the row stays. None when nothing is needed."""
+    identity = [column.name for column in table.primary_key.columns]
+    beside = sorted(set(spec.key_columns) - set(identity))
+    if spec.pipeline is None or not identity or not beside or not wanted(table, Target("postgresql", APP)):
+        return None
+    tool = spec.cdc.tool if spec.cdc is not None else "generic"
+    return (f"FULL, or USING INDEX on a unique index of ({', '.join(identity + beside)}), so that a DELETE "
+            f"carries {', '.join(beside)} ({PROFILE_DOCS[tool]})")
 
 
 def engine_arguments(engine: Engine) -> list[str]:

@@ -18,7 +18,7 @@ from sqlalchemy.sql import elements, visitors
 from sqlalchemy.sql.elements import ClauseElement
 
 from ...errors import ModelError
-from .cdc import Cdc, cdc_engine, resolve_cdc
+from .cdc import Cdc, cdc_engine, pipeline, resolve_cdc
 from .info import IDENTIFIER, check_setting_names, clickhouse_info
 
 if TYPE_CHECKING:
@@ -56,6 +56,9 @@ class TableSpec:
     cdc: Cdc | None
     key_columns: frozenset[str]  # columns in the sorting, primary or partition key
     key_clauses: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("ORDER BY", column names), ... for validation
+    bare_order_by: frozenset[str] = frozenset()  # columns ORDER BY lists as themselves, not inside an expression
+    pipeline: str | None = None  # cdc.DECLARED, cdc.ASSUMED or None
+    engine_declared: bool = False  # by the table or the target, not the lake defaults
 
 
 def parse_engine(text: Any, where: str, error: type[Exception] = ModelError) -> Engine:
@@ -106,22 +109,12 @@ def _mentioned_columns(items: Iterable[ClauseElement], table: Table) -> set[str]
 
 
 def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
-    """Resolve a table's clauses. Precedence, lowest first: built-in defaults, the target-wide settings,
-    then the table's own info['clickhouse']."""
+    """Resolve a table's clauses. What the model declares (its info['clickhouse'], then the target-wide
+    settings) wins; the lake defaults fill only what it leaves open: the engine (ReplacingMergeTree with the
+    CDC profile's columns for a table a CDC pipeline feeds, else MergeTree) and the sorting key (the primary
+    key)."""
     info = clickhouse_info(table)
     where = table.fullname
-    cdc = resolve_cdc(table, settings)
-    if "engine" in info:
-        engine = parse_engine(info["engine"], where)
-    elif cdc is not None:
-        name, args = cdc_engine(cdc)
-        engine = Engine(name, tuple(sa.column(a) for a in args))
-    else:
-        engine = parse_engine(settings.engine, where)
-    keys = [k for k in ("order_by", "primary_key", "partition_by", "ttl") if k in info]
-    if keys and not engine.merge_tree:
-        raise ModelError(f"info['clickhouse'][{keys[0]!r}] needs a MergeTree-family engine, not {engine.name}",
-                         where=where)
     primary_key = _key_items(info["primary_key"], table, "primary_key") if "primary_key" in info else None
     if "order_by" in info:
         order_by = _key_items(info["order_by"], table, "order_by")
@@ -129,6 +122,22 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
         order_by = primary_key
     else:
         order_by = tuple(table.primary_key.columns)
+    declared_engine = info["engine"] if "engine" in info else settings.engine
+    # An ordering key without the whole primary key would make the lake's ReplacingMergeTree merge distinct
+    # rows: the lake defaults then keep every row (MergeTree) and the CDC judgement says why.
+    holds_identity = {c.name for c in table.primary_key.columns} <= _mentioned_columns(order_by, table)
+    cdc = resolve_cdc(table, settings, layout_open=declared_engine is None and holds_identity)
+    if declared_engine is not None:
+        engine = parse_engine(declared_engine, where)
+    elif cdc is not None:
+        name, args = cdc_engine(cdc)
+        engine = Engine(name, tuple(sa.column(a) for a in args))
+    else:
+        engine = Engine("MergeTree")
+    keys = [k for k in ("order_by", "primary_key", "partition_by", "ttl") if k in info]
+    if keys and not engine.merge_tree:
+        raise ModelError(f"info['clickhouse'][{keys[0]!r}] needs a MergeTree-family engine, not {engine.name}",
+                         where=where)
     partition_by = _key_items(info["partition_by"], table, "partition_by") if "partition_by" in info else None
     ttl_value = info.get("ttl") or ()
     ttl = tuple(sa.literal_column(t) for t in ([ttl_value] if isinstance(ttl_value, str) else ttl_value))
@@ -139,12 +148,14 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
     clauses = [("ORDER BY", order_by), ("PARTITION BY", partition_by or ()), ("PRIMARY KEY", primary_key or ())]
     key_clauses = tuple((name, tuple(sorted(_mentioned_columns(items, table)))) for name, items in clauses)
     key_columns = {column for _, names in key_clauses for column in names}
+    bare = frozenset(item.name for item in order_by
+                     if isinstance(item, elements.ColumnClause) and not item.is_literal and item.name in table.columns)
     defaults = settings.table_settings  # MergeTree settings: other engines take only their own
     if not engine.merge_tree:
         order_by, key_columns, key_clauses, defaults = (), set(), (), {}
     return TableSpec(engine, order_by, primary_key, partition_by, ttl, {**defaults, **table_settings}, cdc,
-                     frozenset(key_columns), key_clauses)
-
+                     frozenset(key_columns), key_clauses, bare, pipeline(table, settings),
+                     declared_engine is not None)
 
 
 def engine_info(engine: Any, sql: Callable[[ClauseElement], str]) -> dict[str, Any]:

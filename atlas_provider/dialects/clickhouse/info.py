@@ -16,7 +16,7 @@ from sqlalchemy import Table
 from ...errors import ModelError, UsageError
 
 TABLE_KEYS = frozenset({"engine", "order_by", "partition_by", "primary_key", "ttl", "settings", "cdc", "append_only",
-                        "keep_checks"})
+                        "keep_checks", "stable"})
 COLUMN_KEYS = frozenset({"type", "codec", "low_cardinality", "default", "timezone", "nullable_elements"})
 INDEX_KEYS = frozenset({"type", "granularity"})
 CDC_KEYS = frozenset({"tool", "version", "is_deleted"})

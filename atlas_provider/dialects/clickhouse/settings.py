@@ -13,9 +13,10 @@ from .engines import parse_engine
 from .info import check_setting_names
 from .types import ENUM_TYPES, JSON_TYPES
 
-# Target-wide settings and their built-in defaults (lowest precedence).
+# Target-wide settings and their built-in defaults (lowest precedence). None means "not declared": an engine
+# or CDC tool only the lake defaults choose (docs/clickhouse.md, "What a table becomes").
 DEFAULT_SETTINGS: Mapping[str, Any] = {
-    "engine": "MergeTree",
+    "engine": None,
     "cluster": None,
     # The server's default_replica_path and default_replica_name.
     # https://clickhouse.com/docs/en/engines/table-engines/mergetree-family/replication
@@ -29,7 +30,7 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "naive_timezone": "UTC",
     "datetime_precision": 6,
     "cdc": "auto",  # auto: tables fed from the application; true: every table; false: none
-    "cdc_tool": "generic",
+    "cdc_tool": None,  # a tool named here declares the pipeline; undeclared, the generic profile's columns
     "cdc_version_column": None,  # None: the tool's own names
     "cdc_is_deleted_column": None,
     # CHECK constraints are evaluated on every insert; the application database has enforced them already.
@@ -64,7 +65,7 @@ class ClickHouseSettings:
     """Target-wide choices (docs/clickhouse.md). Built from `TargetOptions.settings`: pyproject.toml's
     ``[tool.atlas-provider.clickhouse]`` under ``--setting KEY=VALUE`` (whose values are strings)."""
 
-    engine: str = DEFAULT_SETTINGS["engine"]
+    engine: str | None = None  # None: not declared
     cluster: str | None = None
     replication_path: str = DEFAULT_SETTINGS["replication_path"]
     replica_name: str = DEFAULT_SETTINGS["replica_name"]
@@ -74,7 +75,7 @@ class ClickHouseSettings:
     naive_timezone: str = DEFAULT_SETTINGS["naive_timezone"]
     datetime_precision: int = DEFAULT_SETTINGS["datetime_precision"]
     cdc: bool | None = None  # None: auto
-    cdc_tool: str = DEFAULT_SETTINGS["cdc_tool"]
+    cdc_tool: str | None = None  # None: not declared (the generic profile)
     cdc_version_column: str | None = None
     cdc_is_deleted_column: str | None = None
     keep_checks: bool = False
@@ -118,15 +119,16 @@ class ClickHouseSettings:
                 raise UsageError("ClickHouse setting 'datetime_precision' must be 0 to 9", where="clickhouse")
         if "cluster" in values:
             values["cluster"] = str(values["cluster"]).strip() or None
-        for key in ("engine", "replication_path", "replica_name", "timezone", "naive_timezone"):
+        for key in ("replication_path", "replica_name", "timezone", "naive_timezone"):
             if key in values:
                 values[key] = str(values[key]).strip()
-        for key in ("cdc_version_column", "cdc_is_deleted_column"):
+        for key in ("engine", "cdc_version_column", "cdc_is_deleted_column"):
             if key in values:
                 values[key] = str(values[key]).strip() or None
         check_setting_names(table_settings, "clickhouse")
         result = cls(**values, table_settings=table_settings)
-        parse_engine(result.engine, "the ClickHouse setting 'engine'", UsageError)
+        if result.engine is not None:
+            parse_engine(result.engine, "the ClickHouse setting 'engine'", UsageError)
         return result
 
 
