@@ -355,7 +355,7 @@ def check_command(
 ))
 def schema_command(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Folder for one <dialect>.sql per target (created if missing; files replaced).")],
+    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Folder for one <dialect>.sql per target (created if missing; files replaced, all together or none).")],
     path: PathOpt = None,
     model: ModelOpt = None,
     dialect: DialectsOpt = None,
@@ -372,7 +372,7 @@ def schema_command(
     dialects = _dialects(dialect)
 
     def run() -> str:
-        from .errors import UsageError
+        from .outdir import write_together
 
         _, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=allow_empty,
                               create_schemas=create_schemas, strict=strict, verbose=verbose,
@@ -380,16 +380,12 @@ def schema_command(
         for schema in schemas:
             for line in schema.losses.lines():
                 warn(line)
-        written = []
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for schema in schemas:
-                file = out_dir / f"{schema.dialect}.sql"
-                file.write_text(schema.text, encoding="utf-8", newline="\n")
-                written.append(f"wrote {file} ({len(schema.tables)} tables)")
-        except OSError as error:
-            raise UsageError(f"cannot write: {error.strerror or error}", where=str(out_dir)) from None
-        return "\n".join(written) + "\n"
+        # every file, and the report, encoded before any file is written; then all replace the old ones, or none
+        files = {f"{s.dialect}.sql": encode_output(s.text, where=f"{out_dir / s.dialect}.sql") for s in schemas}
+        report = "".join(f"wrote {out_dir / name} ({len(s.tables)} tables)\n" for name, s in zip(files, schemas))
+        encode_output(report)
+        write_together(out_dir, files)
+        return report
 
     guarded(run, _traceback(ctx))
 
