@@ -78,7 +78,8 @@ def main(settings: dict[str, Any]) -> None:
         from .cli import run_cli
 
         code = run_cli(sys.argv[1:])
-    except KeyboardInterrupt:  # before run_cli took over: pending since start-up
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command is over: what follows sends its result
+    except KeyboardInterrupt:  # outside run_cli: pending since start-up, or just as the command ended
         code = _fail("interrupted")
     sys.stdout = sys.stderr
     data = b""

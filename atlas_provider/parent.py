@@ -92,7 +92,7 @@ def run(argv: list[str], stdout: int = 1) -> int:
             try:
                 child = subprocess.Popen(
                     [sys.executable, *_child_flags(), "-c", BOOTSTRAP], stdout=2, stderr=2,
-                    stdin=None, pass_fds=(write_end,), env={**env, channel.ENV: json.dumps(settings)},
+                    pass_fds=(write_end,), env={**env, channel.ENV: json.dumps(settings)},
                 )
             except OSError as error:
                 return _fail(f"cannot start {sys.executable}: {error.strerror or error}")
