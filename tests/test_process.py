@@ -472,8 +472,10 @@ FAILING = "raise RuntimeError('boom')\n"
 
 
 @pytest.mark.parametrize("variables", [
-    {"PYTHONINSPECT": "1"}, {"PYTHONSTARTUP": "startup.py"}, {"PYTHONWARNINGS": "error"},
-    {"PYTHONSAFEPATH": "1"}, {"PYTHONDEVMODE": "1"}, {"PYTHONFAULTHANDLER": "1", "PYTHONASYNCIODEBUG": "1"},
+    {"PYTHONINSPECT": "1"},
+    *(pytest.param(variables, marks=pytest.mark.full) for variables in (
+        {"PYTHONSTARTUP": "startup.py"}, {"PYTHONWARNINGS": "error"}, {"PYTHONSAFEPATH": "1"},
+        {"PYTHONDEVMODE": "1"}, {"PYTHONFAULTHANDLER": "1", "PYTHONASYNCIODEBUG": "1"})),
 ], ids=lambda variables: ",".join(variables))
 def test_interpreter_variables_leave_one_line(variables: dict[str, str], tmp_path: Path) -> None:
     """PYTHONINSPECT turned the one line into eight (a SystemExit traceback) and then waited at a prompt: stdin
