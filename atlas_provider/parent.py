@@ -56,8 +56,12 @@ def main() -> None:
     may still print (a `sitecustomize` whose print sits in the buffer) cannot follow the schema. It ends with
     os._exit: under PYTHONINSPECT a SystemExit would print a traceback and then wait at a prompt."""
     try:
+        # Outside `run`'s forwarding (the few calls before it, the exit after it) a signal is ignored: the run
+        # has not started or is over, and a KeyboardInterrupt here would print this process's traceback.
+        for signum in FORWARDED:
+            signal.signal(signum, signal.SIG_IGN)
         code = run(sys.argv[1:], stdout=_private_stdout())
-    except KeyboardInterrupt:  # before the forwarding was set up
+    except KeyboardInterrupt:  # before the line above
         code = _fail("interrupted (SIGINT)")
     for stream in (sys.stdout, sys.stderr):
         try:
