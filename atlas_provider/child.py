@@ -5,11 +5,15 @@ it, lands there. `sys.stdout` is a `ChildStdout`: what Typer prints before a com
 (--help, --version) is kept as output; once `cli.guarded` seals it, only the command's result is. The
 result goes to the parent over the private descriptor, once, from this process only (not a fork of it),
 and only while that descriptor is still the pipe the parent gave us.
+
+The child starts with SIGINT, SIGTERM and SIGHUP blocked (parent.py): they are unblocked once the handler
+is set, inside the part that turns an interrupt into one line. On Linux the child dies with its parent.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import io
 import os
 import signal
@@ -62,22 +66,35 @@ def main(settings: dict[str, Any]) -> None:
     pipe = _identity(fd)
     pid = os.getpid()
     sys.argv[:] = settings["argv"]
+    _die_with_parent(int(settings["parent"]))
     signal.signal(signal.SIGINT, _interrupt_once)
-
-    from .freshsource import install
-
-    install()
     stdout = ChildStdout(sys.stderr)
-    sys.stdout = stdout
-    from .cli import run_cli
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+        from .freshsource import install
 
-    code = run_cli(sys.argv[1:])
+        install()
+        sys.stdout = stdout
+        from .cli import run_cli
+
+        code = run_cli(sys.argv[1:])
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command is over: what follows sends its result
+    except KeyboardInterrupt:  # outside run_cli: pending since start-up, or just as the command ended
+        code = _fail("interrupted")
     sys.stdout = sys.stderr
-    output = stdout.output() if code in (0, 3) else ""
+    data = b""
+    if code in (0, 3):
+        from .cli import encode_output
+        from .errors import ProviderError
+
+        try:
+            data = encode_output(stdout.output())
+        except ProviderError as error:  # what Typer wrote before the command's own boundary (`guarded`)
+            code = _fail(str(error))
     if os.getpid() != pid:  # a fork of this process the model made: only the child itself answers
         os._exit(code)
     if _identity(fd) == pipe:
-        _send(fd, channel.encode(token, pid, code, output.encode("utf-8")))
+        _send(fd, channel.encode(token, pid, code, data))
     # else the model closed our descriptor and its number now names another file: send nothing there;
     # without a result the parent fails the run.
     _exit(code)
@@ -100,6 +117,27 @@ def _exit(code: int) -> None:
         except (OSError, ValueError):
             pass
     os._exit(code)
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"atlas-provider: error: {message}\n")
+    return 1
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: SIGKILL when the `atlas-provider` process ends, however it ends (SIGKILL, SIGHUP), so a model that
+    hangs is never left running under init. Checked after the call: the parent may have died before it."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _identity(fd: int) -> tuple[int, int] | None:

@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - Typer on the click package
     from click.exceptions import ClickException, UsageError
 
 from . import __version__
-from .errors import ProviderError
+from .errors import OutputError, ProviderError
 
 PROG = "atlas-provider"
 TRACEBACK_ENV = "ATLAS_PROVIDER_TRACEBACK"
@@ -143,6 +143,7 @@ def guarded(run: Callable[[], str | None], show_traceback: bool = False) -> None
     with _output_channel() as deliver:
         try:
             text = run()
+            encode_output(text or "")  # fails here, as one line, rather than where it is written
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # ours, or a bug in the provider: one line either way
@@ -150,6 +151,21 @@ def guarded(run: Callable[[], str | None], show_traceback: bool = False) -> None
             raise typer.Exit(1) from None
         if text:
             deliver(text)
+
+
+def encode_output(text: str, where: str | None = None) -> bytes:
+    """`text` as the UTF-8 bytes Atlas reads. A lone surrogate cannot be encoded: Python decodes a file or
+    folder name that is not UTF-8 that way (PEP 383), and a model's string may hold one."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + 1
+        start = text.rfind("\n", 0, error.start) + 1
+        end = text.find("\n", error.start)
+        shown = text[start:end if end != -1 else len(text)][:120].encode("utf-8", "backslashreplace").decode()
+        raise OutputError(f"line {line} of the output cannot be written as UTF-8 (it holds "
+                          f"{text[error.start]!a}: a file or folder name that is not UTF-8, or a lone surrogate in "
+                          f"the model's text): {shown}", where=where) from None
 
 
 @contextlib.contextmanager
@@ -203,11 +219,15 @@ def _error(message: str) -> None:
 
 
 def _report(error: Exception, show_traceback: bool) -> None:
-    """A `ProviderError` is the user's to fix: its message. Anything else is a bug in the provider."""
+    """A `ProviderError` is the user's to fix: its message; so is an OSError that escaped (a file or folder the
+    system refused: its name and the reason). Anything else is a bug in the provider."""
     if show_traceback:
         traceback.print_exception(type(error), error, error.__traceback__)
     if isinstance(error, ProviderError):
         _error(str(error))
+    elif isinstance(error, OSError) and error.strerror:
+        names = [os.fsdecode(n) for n in (error.filename, error.filename2) if n is not None]
+        _error(f"{' -> '.join(names) + ': ' if names else ''}{error.strerror}")
     else:
         print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(str(error))} "
               f"(run with --traceback for details)", file=sys.stderr)
@@ -335,7 +355,7 @@ def check_command(
 ))
 def schema_command(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Folder for one <dialect>.sql per target (created if missing; files replaced).")],
+    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Folder for one <dialect>.sql per target (created if missing; files replaced, all together or none).")],
     path: PathOpt = None,
     model: ModelOpt = None,
     dialect: DialectsOpt = None,
@@ -352,7 +372,7 @@ def schema_command(
     dialects = _dialects(dialect)
 
     def run() -> str:
-        from .errors import UsageError
+        from .outdir import write_together
 
         _, schemas = _schemas(path, model, exclude, include, dialects, allow_empty=allow_empty,
                               create_schemas=create_schemas, strict=strict, verbose=verbose,
@@ -360,16 +380,12 @@ def schema_command(
         for schema in schemas:
             for line in schema.losses.lines():
                 warn(line)
-        written = []
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for schema in schemas:
-                file = out_dir / f"{schema.dialect}.sql"
-                file.write_text(schema.text, encoding="utf-8", newline="\n")
-                written.append(f"wrote {file} ({len(schema.tables)} tables)")
-        except OSError as error:
-            raise UsageError(f"cannot write: {error.strerror or error}", where=str(out_dir)) from None
-        return "\n".join(written) + "\n"
+        # every file, and the report, encoded before any file is written; then all replace the old ones, or none
+        files = {f"{s.dialect}.sql": encode_output(s.text, where=f"{out_dir / s.dialect}.sql") for s in schemas}
+        report = "".join(f"wrote {out_dir / name} ({len(s.tables)} tables)\n" for name, s in zip(files, schemas))
+        encode_output(report)
+        write_together(out_dir, files)
+        return report
 
     guarded(run, _traceback(ctx))
 

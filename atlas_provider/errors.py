@@ -60,3 +60,7 @@ class UnsupportedError(ProviderError):
     def __init__(self, message: str, *, dialect: str) -> None:
         super().__init__(message, where=dialect)
         self.dialect = dialect
+
+
+class OutputError(ProviderError):
+    """The output cannot be delivered: text that is not UTF-8, or files the file system refused."""

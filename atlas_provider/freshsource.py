@@ -33,15 +33,20 @@ FORMAT = b"atlas-provider-bytecode/1\n"
 HEADER = len(FORMAT) + len(importlib.util.MAGIC_NUMBER) + hashlib.sha256().digest_size
 
 
-def store_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "atlas-provider" / "bytecode"
+def store_folder() -> Path | None:
+    """The store's folder, or None. A relative XDG_CACHE_HOME is ignored, as the XDG Base Directory spec says
+    ("If an implementation encounters a relative path in any of these variables it should consider the path
+    invalid and ignore it"), and a relative home (HOME=.) gives no store: either would put it in the project."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "atlas-provider" / "bytecode" if os.path.isabs(base) else None
 
 
 class BytecodeStore:
     """Compiled code of the user's files, by path, each entry checked against the digest of its source."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._usable: bool | None = None
 
@@ -51,7 +56,7 @@ class BytecodeStore:
         digest = hashlib.sha256(source).digest()
         entry = self._entry(path)
         prefix = FORMAT + importlib.util.MAGIC_NUMBER + digest
-        if self.usable():
+        if entry is not None and self.usable():
             data = _read_own(entry)
             if data is not None and data[:HEADER] == prefix:
                 try:
@@ -59,13 +64,15 @@ class BytecodeStore:
                 except (EOFError, ValueError, TypeError):
                     pass  # a damaged entry: compile again and replace it
         code: CodeType = compile_source(source, path)
-        if self.usable() and not sys.dont_write_bytecode:
+        if entry is not None and self.usable() and not sys.dont_write_bytecode:
             _write_atomically(entry, prefix + marshal.dumps(code))
         return code
 
     def usable(self) -> bool:
         """The folder exists (created 0700 if not, unless bytecode is not to be written), is ours and is writable
         by nobody else."""
+        if self._usable is None and self.folder is None:
+            self._usable = False
         if self._usable is None:
             try:
                 if not sys.dont_write_bytecode:
@@ -77,7 +84,9 @@ class BytecodeStore:
                 self._usable = False
         return self._usable
 
-    def _entry(self, path: str) -> Path:
+    def _entry(self, path: str) -> Path | None:
+        if self.folder is None:
+            return None
         # The path (it becomes the code's co_filename) and the optimisation level decide what compile() makes.
         key = f"{path}\0{sys.flags.optimize}".encode("utf-8", "surrogateescape")
         return self.folder / (hashlib.sha256(key).hexdigest()[:40] + ".bin")

@@ -7,19 +7,25 @@ reach stdout or make a failed run look like a success. The child sends its outpu
 one frame (channel.py); it is written only when the child ended normally, with the exit status the frame
 states, and the frame is intact. Anything else is exit 1 with one line.
 
+The run around the child is guarded too: descriptors 0-2 are always open before the pipe is made (so the
+pipe never takes one of them), SIGINT, SIGTERM and SIGHUP stop the child and end the run with one line (a
+second one kills it), the child dies with this process (Linux), and the child's interpreter runs without the
+variables that would make it interactive or chatty (PYTHONINSPECT, PYTHONVERBOSE, ...).
+
 This module uses the standard library only: SQLAlchemy, Typer and the model are the child's.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import select
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -28,7 +34,14 @@ from . import channel
 PROG = "atlas-provider"
 # Exit codes whose output is written: success, and `check`'s drift report (cli.DRIFT_EXIT).
 WRITTEN = (0, 3)
-FORWARDED = (signal.SIGINT, signal.SIGTERM)
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# What the user's environment may set that changes how the child's interpreter runs, not what it imports:
+# an interactive prompt after the run (PYTHONINSPECT, which also prints the exit as a traceback), or lines
+# of its own on stderr. PYTHONPATH, PYTHONHOME, PYTHONWARNINGS, PYTHONUTF8, PYTHONIOENCODING, PYTHONOPTIMIZE
+# and the bytecode settings still apply: they are the user's way to run their model.
+CHILD_UNSET = ("PYTHONINSPECT", "PYTHONSTARTUP", "PYTHONVERBOSE", "PYTHONDEBUG", "PYTHONPROFILEIMPORTTIME",
+               "PYTHONDEVMODE", "PYTHONFAULTHANDLER", "PYTHONTRACEMALLOC", "PYTHONASYNCIODEBUG",
+               "PYTHONMALLOCSTATS", "PYTHONSHOWREFCOUNT", "PYTHONDUMPREFS", "PYTHONWARNDEFAULTENCODING")
 # The child imports its entry from the same sys.path as this process (not the child's own default one).
 BOOTSTRAP = (
     "import json, os, sys; settings = json.loads(os.environ.pop(%r)); sys.path[:] = settings['path']; "
@@ -37,27 +50,61 @@ BOOTSTRAP = (
 
 
 def main() -> None:
-    """The console entry point (`atlas-provider`, `atlas-provider-sqlalchemy`, `python -m atlas_provider`)."""
-    raise SystemExit(run(sys.argv[1:]))
+    """The console entry point (`atlas-provider`, `atlas-provider-sqlalchemy`, `python -m atlas_provider`).
+
+    The output goes to a private copy of stdout, and descriptor 1 becomes stderr: what this interpreter itself
+    may still print (a `sitecustomize` whose print sits in the buffer) cannot follow the schema. It ends with
+    os._exit: under PYTHONINSPECT a SystemExit would print a traceback and then wait at a prompt."""
+    try:
+        # Outside `run`'s forwarding (the few calls before it, the exit after it) a signal is ignored: the run
+        # has not started or is over, and a KeyboardInterrupt here would print this process's traceback.
+        for signum in FORWARDED:
+            signal.signal(signum, signal.SIG_IGN)
+        code = run(sys.argv[1:], stdout=_private_stdout())
+    except KeyboardInterrupt:  # before the line above
+        code = _fail("interrupted (SIGINT)")
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)
 
 
-def run(argv: list[str]) -> int:
-    """Run the command `argv` in a child; write its output to descriptor 1; return the exit code."""
-    if not _is_open(1):
+def run(argv: list[str], stdout: int = 1) -> int:
+    """Run the command `argv` in a child; write its output to descriptor `stdout`; return the exit code."""
+    if stdout < 0 or not _is_open(stdout):
         return _fail("stdout is closed, so the schema cannot be written")
+    _open_standard_descriptors()  # before the pipe: it must not take 0, 1 or 2
+    try:
+        os.getcwd()
+    except OSError as error:
+        return _fail(f"the working directory cannot be read ({os.strerror(error.errno or 0)}): it was deleted "
+                     f"or moved; run the command again from the project's folder")
     token = os.urandom(16).hex()
     read_end, write_end = os.pipe()
-    settings = {"fd": write_end, "token": token, "argv": [sys.argv[0], *argv], "path": sys.path}
-    try:
-        child = subprocess.Popen(
-            [sys.executable, *subprocess._args_from_interpreter_flags(), "-c", BOOTSTRAP],  # type: ignore[attr-defined]
-            stdout=2, stderr=2, pass_fds=(write_end,), env={**os.environ, channel.ENV: json.dumps(settings)},
-        )
-    except OSError as error:
-        return _fail(f"cannot start {sys.executable}: {error.strerror or error}")
-    finally:
-        os.close(write_end)
-    with _forwarding(child) as received:
+    settings = {"fd": write_end, "token": token, "argv": [sys.argv[0], *argv], "path": sys.path,
+                "parent": os.getpid()}
+    env = {k: v for k, v in os.environ.items() if k not in CHILD_UNSET}
+    with _forwarding() as (received, adopt):
+        try:
+            # Blocked while the child starts: it inherits the mask and unblocks once its handlers are set
+            # (child.main), so a signal that arrives meanwhile is delivered there, never in the middle of
+            # the interpreter's start-up (where it printed a traceback); this process gets its own copy
+            # when the mask is restored, and passes it on to the child adopted by then.
+            signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
+            try:
+                child = subprocess.Popen(
+                    [sys.executable, *_child_flags(), "-c", BOOTSTRAP], stdout=2, stderr=2,
+                    pass_fds=(write_end,), env={**env, channel.ENV: json.dumps(settings)},
+                )
+            except OSError as error:
+                return _fail(f"cannot start {sys.executable}: {error.strerror or error}")
+            finally:
+                os.close(write_end)
+            adopt(child)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
         try:
             frame, damage = _receive(read_end, child, token)
         finally:
@@ -71,12 +118,49 @@ def run(argv: list[str]) -> int:
         assert frame is not None
         if frame.code not in WRITTEN:
             return frame.code  # the child said why, on stderr
-        problem = _write_all(1, frame.output)
+        problem = _write_all(stdout, frame.output)
         if problem:
             return _fail(problem)
         if received:  # arrived while writing: the output is whole, but the run was asked to stop
             return _fail(f"interrupted ({signal.Signals(received[0]).name}) after the output was written")
         return frame.code
+
+
+def _child_flags() -> list[str]:
+    """The interpreter options of this process that decide how the model is imported (optimisation, bytecode,
+    user site, isolation, -W, -X utf8), not those that make the child print or stop (-i, -v, -d, -X importtime,
+    -X dev)."""
+    flags = sys.flags
+    chosen = [("-" + "O" * flags.optimize, flags.optimize), ("-B", flags.dont_write_bytecode),
+              ("-s", flags.no_user_site), ("-E", flags.ignore_environment), ("-I", flags.isolated),
+              ("-P", getattr(flags, "safe_path", False))]
+    args = [flag for flag, on in chosen if on]
+    args += [f"-W{option}" for option in sys.warnoptions]
+    if "utf8" in getattr(sys, "_xoptions", {}):
+        args += ["-X", f"utf8={flags.utf8_mode}"]
+    return args
+
+
+def _private_stdout() -> int:
+    """A copy of descriptor 1 (>= 3, not inherited) for the output, with descriptor 1 pointed at stderr;
+    -1 when stdout is closed."""
+    if not _is_open(1):
+        return -1
+    private = fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 3)
+    _open_standard_descriptors()
+    os.dup2(2, 1)
+    return private
+
+
+def _open_standard_descriptors() -> None:
+    """Open /dev/null on each of 0, 1, 2 that is closed (`2>&-`), lowest first, so that no pipe or file this
+    process opens later takes one of them (a result pipe on descriptor 2 received the child's stderr)."""
+    for fd in (0, 1, 2):
+        if not _is_open(fd):
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:  # a lower one was taken meanwhile: cannot happen single-threaded
+                os.dup2(opened, fd)
+                os.close(opened)
 
 def _receive(fd: int, child: subprocess.Popen[bytes], token: str) -> tuple[channel.Frame | None, str]:
     """Read one frame from the pipe, stopping at the frame's end, at end of file, or when the child has exited
@@ -167,22 +251,32 @@ def _is_open(fd: int) -> bool:
 
 
 @contextmanager
-def _forwarding(child: subprocess.Popen[bytes]) -> Iterator[list[int]]:
-    """SIGINT and SIGTERM go on to the child; the list records what arrived. While the output is written they
-    do not interrupt the write (the loop resumes), so nothing partial is left that could be avoided."""
+def _forwarding() -> Iterator[tuple[list[int], Callable[[subprocess.Popen[bytes]], None]]]:
+    """SIGINT, SIGTERM and SIGHUP go on to the child once it is adopted; a second one kills it (a model that
+    ignores the first). The list records what arrived. While the output is written they do not interrupt the
+    write (the loop resumes), so nothing partial is left that could be avoided."""
     received: list[int] = []
+    children: list[subprocess.Popen[bytes]] = []
+
+    def pass_on() -> None:
+        for child in children if received else ():
+            if child.returncode is None:
+                try:
+                    child.send_signal(received[0] if len(received) == 1 else signal.SIGKILL)
+                except OSError:
+                    pass
 
     def forward(signum: int, _: FrameType | None) -> None:
         received.append(signum)
-        if child.returncode is None:
-            try:
-                child.send_signal(signum)
-            except OSError:
-                pass
+        pass_on()
+
+    def adopt(child: subprocess.Popen[bytes]) -> None:
+        children.append(child)
+        pass_on()  # what arrived before the child existed
 
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
     try:
-        yield received
+        yield received, adopt
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

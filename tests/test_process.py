@@ -378,3 +378,223 @@ def test_threads_run_while_reading(tmp_path: Path) -> None:
     assert split_statements(result.stdout) == [DDL]
     assert time.monotonic() - started >= 2  # the child's exit status was waited for
 
+
+
+# --- faults around the run -----------------------------------------------------------------------------------
+# Each ends with one line and exit 1, nothing on stdout (or, where the run can still be done, the schema).
+
+
+def assert_only_one_line(result: subprocess.CompletedProcess[str], message: str) -> None:
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(ERROR + message), result.stderr
+
+
+def test_a_lone_surrogate_in_a_comment_is_one_line(tmp_path: Path) -> None:
+    """It raised at the final encode, outside the error boundary: a traceback, then a line blaming the model."""
+    model(tmp_path, "", TABLE.replace('primary_key=True)', 'primary_key=True, comment="a \\udc80 b")'))
+    result = provider(tmp_path)
+    assert_only_one_line(result, "line ")
+    assert "cannot be written as UTF-8" in result.stderr and "\\udc80" in result.stderr
+
+
+def test_a_folder_name_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    """The position comments name the file: Python holds the folder's byte 0xff as a lone surrogate."""
+    folder = os.fsencode(tmp_path) + b"/models\xff"
+    os.mkdir(folder)
+    with open(folder + b"/tables.py", "w", encoding="utf-8") as file:
+        file.write(TABLE)
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", "--path", folder, "--dialect", "postgresql"],
+                            cwd=tmp_path, env=defaults_env(tmp_path), stdin=subprocess.DEVNULL, capture_output=True,
+                            timeout=120, check=False)
+    stderr = result.stderr.decode("utf-8")
+    assert (result.returncode, result.stdout) == (1, b""), stderr
+    assert stderr.count("\n") == 1 and "cannot be written as UTF-8" in stderr and "models\\udcff" in stderr, stderr
+
+
+@pytest.mark.parametrize("variables", [{"XDG_CACHE_HOME": "cache"}, {"XDG_CACHE_HOME": "", "HOME": "."}],
+                         ids=["relative XDG_CACHE_HOME", "HOME=."])
+def test_a_relative_cache_folder_is_ignored(variables: dict[str, str], tmp_path: Path) -> None:
+    """The XDG spec: a relative path in these variables is invalid and ignored. It put the store in the project."""
+    model(tmp_path, "")
+    env = {**defaults_env(tmp_path), **variables}
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=env,
+                            stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8", timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert split_statements(result.stdout) == [DDL]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app"]  # no cache/, no .cache/
+    assert not list((tmp_path / "app").rglob("__pycache__"))
+
+
+def test_a_deleted_working_directory_is_one_line(tmp_path: Path) -> None:
+    model(tmp_path, "")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    for args in ([*ARGS[:1], str(tmp_path / "app"), *ARGS[2:]], ["check", "--path", str(tmp_path / "app"), "-d", "sqlite"]):
+        result = subprocess.run([sys.executable, "-m", "atlas_provider", *args], cwd=gone, env=defaults_env(tmp_path),
+                                stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8", timeout=120,
+                                check=False, preexec_fn=lambda: os.rmdir(gone))
+        assert_only_one_line(result, "the working directory cannot be read")
+        gone.mkdir()
+
+
+# SQLite has no comments: the provider warns that the table's is left out
+COMMENTED = TABLE.replace('primary_key=True))', 'primary_key=True), comment="kept in the model")')
+WARNING_ARGS = ("--path", "app", "--dialect", "sqlite")
+
+
+@pytest.mark.parametrize("closed", [(2,), (0,), (0, 2)], ids=["2>&-", "0<&-", "0<&- 2>&-"])
+def test_closed_standard_descriptors_are_not_taken_by_the_result_pipe(closed: tuple[int, ...], tmp_path: Path) -> None:
+    """With 2>&- the pipe took descriptor 2; the provider's warning went into it: exit 1 and no message at all."""
+    model(tmp_path, "", COMMENTED)
+
+    def close() -> None:
+        for fd in closed:
+            os.close(fd)
+
+    expected = provider(tmp_path, *WARNING_ARGS)
+    assert expected.returncode == 0 and "warning: sqlite: 1 comment left out" in expected.stderr, expected.stderr
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", *WARNING_ARGS], cwd=tmp_path,
+                            env=defaults_env(tmp_path), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, encoding="utf-8", timeout=120, check=False, preexec_fn=close)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected.stdout
+
+
+def test_stdout_and_stderr_closed_is_still_exit_1(tmp_path: Path) -> None:
+    model(tmp_path, "", COMMENTED)
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", *WARNING_ARGS], cwd=tmp_path, env=defaults_env(tmp_path),
+                            stdin=subprocess.DEVNULL, timeout=120, check=False,
+                            preexec_fn=lambda: (os.close(1), os.close(2)))
+    assert result.returncode == 1
+
+
+FAILING = "raise RuntimeError('boom')\n"
+
+
+@pytest.mark.parametrize("variables", [
+    {"PYTHONINSPECT": "1"},
+    *(pytest.param(variables, marks=pytest.mark.full) for variables in (
+        {"PYTHONSTARTUP": "startup.py"}, {"PYTHONWARNINGS": "error"}, {"PYTHONSAFEPATH": "1"},
+        {"PYTHONDEVMODE": "1"}, {"PYTHONFAULTHANDLER": "1", "PYTHONASYNCIODEBUG": "1"})),
+], ids=lambda variables: ",".join(variables))
+def test_interpreter_variables_leave_one_line(variables: dict[str, str], tmp_path: Path) -> None:
+    """PYTHONINSPECT turned the one line into eight (a SystemExit traceback) and then waited at a prompt: stdin
+    here is a pipe that stays open, as a terminal does. A valid model still gives its schema."""
+    (tmp_path / "startup.py").write_text("print('startup says hello')\n")
+    env = {**defaults_env(tmp_path), **variables}
+    for prelude, expected in ((FAILING, 1), ("", 0)):
+        model(tmp_path, prelude)
+        with subprocess.Popen([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              encoding="utf-8") as proc:
+            try:
+                out, err = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise AssertionError("the provider waited for input") from None
+        if expected:
+            assert (proc.returncode, out) == (1, ""), err
+            assert err.splitlines() == [ERROR + "app/models.py:1: RuntimeError: boom"], err
+        else:
+            assert proc.returncode == 0, err
+            assert split_statements(out) == [DDL]
+
+
+def test_what_a_sitecustomize_prints_does_not_reach_stdout_when_buffered(tmp_path: Path) -> None:
+    """With the interpreter's defaults (stdout a pipe, so buffered) the line waits in this process's buffer: the
+    provider writes the schema on a private copy of stdout, and the buffer is flushed to stderr. (Unbuffered,
+    it reaches stdout before the provider runs: README, "Errors and exit codes".)"""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("print('sitecustomize says hello')\n")
+    model(tmp_path, "")
+    env = {**defaults_env(tmp_path), "PYTHONPATH": str(site)}
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=env,
+                            stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8", timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert split_statements(result.stdout) == [DDL] and "hello" not in result.stdout
+    assert "sitecustomize says hello" in result.stderr
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as file:
+        return [int(child) for child in file.read().split()]
+
+
+def _sigint_during_start_up(tmp_path: Path, delay: float, group: bool) -> tuple[int, str, str]:
+    """SIGINT `delay` seconds after the provider started its child. (Earlier, during the provider's own
+    interpreter start-up, no code of ours runs yet: Python reports it as any program's.)"""
+    proc = subprocess.Popen([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=defaults_env(tmp_path),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            encoding="utf-8", start_new_session=group)
+    deadline = time.monotonic() + 30
+    while not _children(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        pass  # the child is being started: from here on its start-up is ours to guard
+    time.sleep(delay)
+    if group:  # as a terminal's Ctrl-C: the provider and its child both get it
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, out, err
+
+
+def _assert_interrupted_or_done(code: int, out: str, err: str) -> None:
+    assert "Traceback" not in err, err
+    if code == 0:  # the signal came after the run
+        assert split_statements(out) == [DDL]
+    else:
+        assert (code, out) == (1, ""), err
+        lines = err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(ERROR + "interrupted"), err
+
+
+@pytest.mark.parametrize("group", [False, True], ids=["to the provider", "to the process group"])
+def test_sigint_during_start_up_is_one_line(group: bool, tmp_path: Path) -> None:
+    """It printed the child's traceback (3 in 20 tries). Quick version: a few delays across the start-up."""
+    model(tmp_path, "")
+    for delay in (0.0, 0.02, 0.08, 0.2):
+        _assert_interrupted_or_done(*_sigint_during_start_up(tmp_path, delay, group))
+
+
+@pytest.mark.full
+@pytest.mark.parametrize("group", [False, True], ids=["to the provider", "to the process group"])
+def test_sigint_during_start_up_50_tries(group: bool, tmp_path: Path) -> None:
+    model(tmp_path, "")
+    for attempt in range(50):
+        _assert_interrupted_or_done(*_sigint_during_start_up(tmp_path, (attempt % 25) * 0.012, group))
+
+
+def _gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as file:
+                if file.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGHUP], ids=["SIGKILL", "SIGHUP"])
+def test_the_child_does_not_outlive_the_provider(signum: int, tmp_path: Path) -> None:
+    """SIGKILL or SIGHUP to the provider left the child running under init, forever with a hanging model;
+    SIGHUP ended the run without a word."""
+    marker = tmp_path / "started"
+    model(tmp_path, f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text('x')\ntime.sleep(600)\n")
+    proc = subprocess.Popen([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=defaults_env(tmp_path),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [child] = _children(proc.pid)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=30)
+    assert _gone(child, timeout=10), "the child still runs"
+    assert out == ""
+    if signum == signal.SIGHUP:
+        assert proc.returncode == 1
+        assert err.splitlines() == [ERROR + "interrupted (SIGHUP)"], err

@@ -28,6 +28,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..errors import UsageError
 
 SCRATCH_PREFIX = "atlas_verify_"
+# driver name in a URL -> the package that provides it (what a missing-driver error tells to install)
+DRIVER_PACKAGES = {
+    "psycopg": "'psycopg[binary]'", "psycopg2": "psycopg2-binary", "pg8000": "pg8000",
+    "pymysql": "PyMySQL", "mysqldb": "mysqlclient", "mysqlconnector": "mysql-connector-python",
+    "mariadbconnector": "mariadb",
+}
 TextValue = Callable[[ColumnElement[Any]], ColumnElement[Any]]
 
 
@@ -52,7 +58,10 @@ class AppDatabase:
     text_values: dict[str, TextValue] = {}
 
     def __init__(self, url: str | None) -> None:
-        self.url = sa.make_url(url) if url else None
+        try:
+            self.url = sa.make_url(url) if url else None
+        except sa.exc.ArgumentError as error:
+            raise UsageError(f"not a database URL: {error}; e.g. {self.example_url}", where="--app-url") from None
         self.database = ""
 
     def text_value(self, family: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -71,14 +80,14 @@ class AppDatabase:
             raise UsageError(f"{self.dialect} needs a server to verify against: give --app-url, e.g. "
                              f"{self.example_url}", where="--app-url")
         self.database = f"{SCRATCH_PREFIX}{uuid.uuid4().hex[:12]}"
-        server = sa.create_engine(self.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        server = self._engine(self.url, isolation_level="AUTOCOMMIT")
         try:
             with server.connect() as connection:
                 connection.exec_driver_sql(self.create_sql())
         except sa.exc.DBAPIError as error:
             raise UsageError(f"cannot create a scratch database: {str(error.orig).strip()}",
-                             where=self._safe_url()) from None
-        engine = sa.create_engine(self.url.set(database=self.database), poolclass=NullPool)
+                             where=self.safe_url()) from None
+        engine = self._engine(self.url.set(database=self.database))
         try:
             yield engine
         finally:
@@ -88,6 +97,20 @@ class AppDatabase:
             server.dispose()
 
     example_url = ""
+
+    def _engine(self, url: sa.URL, **options: Any) -> Engine:
+        """An Engine on `url`; a driver that is not installed, or a URL SQLAlchemy cannot use, is a UsageError
+        that names the package to install."""
+        try:
+            return sa.create_engine(url, poolclass=NullPool, **options)
+        except ImportError as error:
+            driver = url.get_driver_name()
+            package = DRIVER_PACKAGES.get(driver, error.name or driver)
+            raise UsageError(f"the database driver {driver} is not installed ({error}): pip install {package}, or "
+                             f"pip install 'atlas-provider[verify]' and name its driver in the URL, e.g. "
+                             f"{self.example_url}", where=self.safe_url()) from None
+        except sa.exc.ArgumentError as error:  # NoSuchModuleError: an unknown dialect or driver name
+            raise UsageError(f"{error}; e.g. {self.example_url}", where=self.safe_url()) from None
 
     def create_sql(self) -> str:
         return f"CREATE DATABASE {self.database}"
@@ -99,7 +122,8 @@ class AppDatabase:
         """The ClickHouse table function that reads `relation` of the scratch database."""
         raise NotImplementedError
 
-    def _safe_url(self) -> str:
+    def safe_url(self) -> str:
+        """The URL with its password hidden, for messages."""
         return self.url.render_as_string(hide_password=True) if self.url else self.dialect
 
     def _server_args(self) -> list[str]:
@@ -128,7 +152,7 @@ class PostgreSQLDatabase(AppDatabase):
     dialect = "postgresql"
     table_function = "postgresql"
     default_port = 5432
-    example_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+    example_url = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     text_values = {
         "decimal": _text, "date": _text, "time": _text, "interval": _text, "uuid": _text, "json": _text,
         "enum": _text,
@@ -169,6 +193,15 @@ class MySQLDatabase(AppDatabase):
 
     def create_sql(self) -> str:
         return f"CREATE DATABASE {self.database} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+
+    def _server_args(self) -> list[str]:
+        """ClickHouse's mysql() reader takes the host `localhost` as "the Unix socket", at a path of its own
+        (/tmp/mysql.sock, checked with chDB 1.0.2: ALL_CONNECTION_TRIES_FAILED), never the app's socket; the
+        app's connection reached a server on that port (PyMySQL always connects over TCP), so the reader is
+        given the same server by address. A socket-only server cannot be read by ClickHouse at all."""
+        host, database = super()._server_args()
+        name, _, port = host.rpartition(":")
+        return [f"127.0.0.1:{port}" if name == "localhost" else host, database]
 
     def reader(self, relation: str, schema: str | None) -> str:
         args = [*self._server_args(), relation, *self._credentials()]

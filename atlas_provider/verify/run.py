@@ -24,7 +24,7 @@ from .compare import ColumnDrift, TableDrift, compare_rows
 from .lake import Lake, LakeError, scratch_lake
 from .report import VerifyReport
 from .rows import ColumnPlan, TablePlan, column_plan, insertion_order, plan_table
-from .transport import Route, apply_cdc, read_app, read_lake, route, send_all
+from .transport import Route, apply_cdc, check_reader, read_app, read_lake, route, send_all
 
 LAKE_DIALECT = "clickhouse"
 
@@ -75,6 +75,7 @@ def _run(app_schema: Schema, lake_schema: Schema, database: AppDatabase, plans: 
                     raise VerifyError(f"the app database refused the provider's DDL: "
                                       f"{str(error.orig).strip().splitlines()[0]}", where=app_adapter.name) from None
             connection.commit()
+            check_reader(database, connection, lake)
             for plan in plans:
                 _insert(connection, plan)
             for plan in plans:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
+from ..errors import UsageError
 from .appdb import AppDatabase
 from .lake import Lake, LakeError, quote, relation
 from .rows import TablePlan
@@ -87,6 +88,27 @@ def _view(route: Route, app: AppDatabase, connection: Connection, columns: list[
     connection.exec_driver_sql(f"CREATE VIEW {qualified} AS {body}")
     connection.commit()
     return app.reader(name, table.schema)
+
+
+READER_CHECK = "atlas_verify_reader_check"
+
+
+def check_reader(app: AppDatabase, connection: Connection, lake: Lake) -> None:
+    """ClickHouse can read the app database at all: a one-row view read through its table function, before any
+    table is moved. Otherwise every row would look refused, which is drift (exit 3); this is a failure to run
+    (a UsageError naming the server, exit 1)."""
+    connection.exec_driver_sql(f"CREATE VIEW {READER_CHECK} AS SELECT 1 AS ok")
+    connection.commit()
+    try:
+        rows = lake.query(f"SELECT ok FROM {app.reader(READER_CHECK, None)}")
+    except LakeError as error:
+        reason = error.message.split("...: ", 1)[-1]  # ClickHouse's own words, after the statement's start
+        raise UsageError(f"ClickHouse cannot read the app database through its {app.table_function}() table "
+                         f"function ({reason}); the server must accept TCP connections from this machine at the "
+                         f"URL's host and port", where=app.safe_url()) from None
+    if len(rows) != 1:  # the value's type is the reader's (sqlite() gives the text '1')
+        raise UsageError(f"ClickHouse read {len(rows)} rows from a one-row view of the app database through "
+                         f"{app.table_function}()", where=app.safe_url())
 
 
 def send(route: Route, app: AppDatabase, connection: Connection, lake: Lake, *,

@@ -23,6 +23,7 @@ def test_ddl_and_the_verify_package_do_not_import_chdb() -> None:
     assert (result.returncode, result.stdout.strip()) == (0, "[]"), result.stderr
 
 
-def test_the_extra_names_chdb() -> None:
+def test_the_extra_names_chdb_and_the_drivers_of_its_example_urls() -> None:
+    """The drivers `verify`'s messages name (postgresql+psycopg://, mysql+pymysql://) come with the extra."""
     text = (ROOT / "pyproject.toml").read_text()
-    assert 'verify = ["chdb>=1.0.2"]' in text
+    assert 'verify = ["chdb>=1.0.2", "psycopg[binary]>=3.1", "pymysql>=1.1"]' in text
