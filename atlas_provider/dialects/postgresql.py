@@ -33,7 +33,7 @@ from sqlalchemy.util import md5_hex
 
 from ..errors import ModelError
 from ..losses import LossReport
-from .base import TEXT_PARAMSTYLE, Adapter, TargetOptions
+from .base import TEXT_PARAMSTYLE, Adapter, QuotesDollarNames, TargetOptions
 from .pg_conditions import UnreadableCondition, stable_condition
 
 # A type PostgreSQL stores as VARCHAR, as the dialect compiles it (a domain is judged by its base type).
@@ -67,7 +67,7 @@ class ProviderPGDDLCompiler(PGDDLCompiler):
         return str(super().visit_computed_column(generated, **kw))
 
 
-class ProviderPGIdentifierPreparer(PGIdentifierPreparer):
+class ProviderPGIdentifierPreparer(QuotesDollarNames, PGIdentifierPreparer):
     """Names with `$` are quoted (see the module's docstring), and names a naming convention builds fit
     PostgreSQL's limit in bytes, not only in characters.
 
@@ -77,10 +77,6 @@ class ProviderPGIdentifierPreparer(PGIdentifierPreparer):
     that fit in bytes are left exactly as SQLAlchemy (and Alembic) make them.
     https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS
     """
-
-    def _requires_quotes(self, value: str) -> bool:
-        # `price$$history` is a valid unquoted name, but Atlas reads `$$` as a dollar quote (ATLAS.md).
-        return "$" in value or bool(super()._requires_quotes(value))
 
     def truncate_and_render_index_name(self, name: str, _alembic_quote: bool = True) -> str:
         return super().truncate_and_render_index_name(self._fit(name), _alembic_quote)

@@ -88,6 +88,7 @@ def _model() -> tuple[Model, dict[str, str]]:
     return Model(tables=[table]), names
 
 
+@pytest.mark.full  # a sweep: tests/live/test_replay_live.py keeps one case in the default tier
 def test_every_condition_is_a_fixpoint_and_means_what_the_model_says() -> None:
     backend = BACKENDS["postgresql"]
     model, names = _model()
