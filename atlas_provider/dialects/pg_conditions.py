@@ -40,13 +40,18 @@ class UnreadableCondition(ValueError):
     """The provider cannot parse the condition, so it cannot tell whether PostgreSQL reads it back unchanged."""
 
 
+def may_be_unstable(text: str) -> bool:
+    """Whether `text` could hold the shape at all (it has the word IN): the rest need not be parsed."""
+    return bool(_MAY_HOLD_IN.search(text))
+
+
 def stable_condition(text: str, is_varchar: VarcharColumns) -> str | None:
     """The condition in the stable form, or None when `text` already reads back unchanged.
 
     `is_varchar` tells for a column name (folded as PostgreSQL folds it) whether it is stored as VARCHAR.
     Raises UnreadableCondition when `text` cannot be parsed as a PostgreSQL expression.
     """
-    if not _MAY_HOLD_IN.search(text):
+    if not may_be_unstable(text):
         return None
     import sqlglot
     from sqlglot import exp

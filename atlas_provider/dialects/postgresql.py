@@ -34,7 +34,7 @@ from sqlalchemy.util import md5_hex
 from ..errors import ModelError
 from ..losses import LossReport
 from .base import TEXT_PARAMSTYLE, Adapter, QuotesDollarNames, TargetOptions
-from .pg_conditions import UnreadableCondition, stable_condition
+from .pg_conditions import UnreadableCondition, may_be_unstable, stable_condition
 
 # A type PostgreSQL stores as VARCHAR, as the dialect compiles it (a domain is judged by its base type).
 _VARCHAR = re.compile(r"(VARCHAR|CHARACTER VARYING)(\(\d+\))?", re.IGNORECASE)
@@ -175,6 +175,8 @@ class PostgreSQLAdapter(Adapter):
     def _stable(self, table: Table, text: str) -> str | UnreadableCondition | None:
         """The stable form of `text` on `table`: None when it is stable already, the error when it cannot be
         parsed. Each text is parsed once per run (needs_copies, adapt_table and audit all ask)."""
+        if not may_be_unstable(text):
+            return None
         varchar = self._varchar_columns(table)
         key = (text, tuple(sorted(name for name, is_varchar in varchar.items() if is_varchar)))
         if key not in self._stable_forms:
