@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, UniqueConstraint
-from sqlalchemy.dialects.mysql.base import MySQLIdentifierPreparer
+from sqlalchemy.sql.compiler import IdentifierPreparer
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql.base import DialectKWArgs
 from sqlalchemy.sql.schema import SchemaItem
@@ -39,8 +39,8 @@ FIXED_BYTES: tuple[tuple[type[Any], int], ...] = (
 )
 
 
-class AtlasReadablePreparer(MySQLIdentifierPreparer):
-    """Refuses a name whose backquoted form Atlas's statement scanner reads differently from the server.
+class AtlasReadableNames(IdentifierPreparer):
+    """Mixed into the dialect's own preparer (MariaDB's has its own reserved words on SQLAlchemy 2.0): refuses a name whose backquoted form Atlas's statement scanner reads differently from the server.
 
     Inside backquotes MySQL and MariaDB take a backslash as itself; Atlas's scanner for these drivers takes it
     as an escape of the next character, so in `dir\\` the closing backquote is escaped, the quote stays open
@@ -74,8 +74,12 @@ def _scanner_reads_whole(quoted: str) -> bool:
     return True
 
 
+class ProviderMySQLIdentifierPreparer(AtlasReadableNames, CurrentMySQLDialect.preparer):  # type: ignore[misc,name-defined]
+    pass
+
+
 class ProviderMySQLDialect(CurrentMySQLDialect):
-    preparer = AtlasReadablePreparer
+    preparer = ProviderMySQLIdentifierPreparer
 
 
 class MySQLAdapter(Adapter):
@@ -243,6 +247,10 @@ def _mariadb_options(item: DialectKWArgs) -> list[tuple[str, object]]:
     return [(key, value) for key, value in item.dialect_kwargs.items() if key.startswith(_MARIADB_PREFIX)]
 
 
+class ProviderMariaDBIdentifierPreparer(AtlasReadableNames, CurrentMariaDBDialect.preparer):  # type: ignore[misc,name-defined]
+    pass
+
+
 class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):
     """MariaDB as an application reaches it with a ``mysql+pymysql://`` URL, the usual way: a dialect named
     "mysql" with ``is_mariadb`` set. SQLAlchemy's MariaDB-only mode (``mariadb://``, name "mariadb") reads
@@ -252,4 +260,4 @@ class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):
     https://docs.sqlalchemy.org/en/20/dialects/mysql.html#mariadb-only-mode"""
 
     name = "mysql"
-    preparer = AtlasReadablePreparer
+    preparer = ProviderMariaDBIdentifierPreparer
