@@ -54,6 +54,8 @@ SCANNERS: dict[str, ScannerOptions] = {
                                  escaped_string_ext=True),
     "mysql": _MYSQL,
     "mariadb": _MYSQL,
+    # Not seen in the source read (an older SQLite driver had no ScanStmts: the generic options); BEGIN ... END
+    # added for its triggers. Either way `$$` opens a body, which is what our output must respect.
     "sqlite": ScannerOptions(match_begin=True, match_begin_atomic=True, match_dollar_quote=True),
 }
 
