@@ -48,6 +48,8 @@ class ScannerOptions:
 
 # What each driver's ScanStmts sets; a driver without its own (ClickHouse) uses migrate.Stmts's defaults.
 GENERIC = ScannerOptions(match_begin_atomic=True, match_dollar_quote=True)
+# MySQL/MariaDB: backslash escapes as seen with the v0.30 CLI (a name ending in `\` is an "unclosed quote");
+# `#` comments as lex.go documents them for these two (an older driver source set neither).
 _MYSQL = ScannerOptions(match_begin=True, backslash_escapes=True, hash_comments=True)
 SCANNERS: dict[str, ScannerOptions] = {
     "postgresql": ScannerOptions(match_begin=True, match_begin_atomic=True, match_dollar_quote=True,
