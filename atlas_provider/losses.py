@@ -41,6 +41,19 @@ class Loss:
     reason: str = ""
 
 
+@dataclass(frozen=True, order=True)
+class Rewrite:
+    """Text of the model printed in another form of the same meaning, so the database reads it back unchanged."""
+
+    subject: str  # "check tickets.ck_status", "partial index tickets.ix_open"
+    before: str
+    after: str
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.subject}: printed as {self.after} (the model says {self.before}): {self.reason}"
+
+
 @dataclass
 class LossReport:
     """The losses of one target, reported one line per kind with counts."""
@@ -49,6 +62,7 @@ class LossReport:
     losses: list[Loss] = field(default_factory=list)
     enforcing: bool = True  # an application target; False for the lake, where every loss is a warning
     notes: list[str] = field(default_factory=list)  # not losses: what Atlas will not carry over
+    rewrites: list[Rewrite] = field(default_factory=list)  # not losses: the same meaning, in a stable form
 
     def add(self, kind: str, subject: str, reason: str = "") -> None:
         self.losses.append(Loss(kind, subject, reason))
@@ -57,6 +71,12 @@ class LossReport:
         """Something the output does that Atlas will not carry into a migration (a trigger, say)."""
         if text not in self.notes:
             self.notes.append(text)
+
+    def rewrite(self, subject: str, before: str, after: str, reason: str) -> None:
+        """The model's `before` is printed as `after`, which means the same (`reason`: why)."""
+        found = Rewrite(subject, before, after, reason)
+        if found not in self.rewrites:
+            self.rewrites.append(found)
 
     def __bool__(self) -> bool:
         return bool(self.losses)
@@ -87,7 +107,8 @@ class LossReport:
             more = f" and {len(subjects) - MAX_LISTED} more" if len(subjects) > MAX_LISTED else ""
             verb = WEAKENED_KINDS.get(kind, "left out")
             lines.append(f"{self.dialect}: {len(subjects)} {noun} {verb}{why}: {shown}{more}")
-        return lines + [f"{self.dialect}: {note}" for note in self.notes]
+        return (lines + [f"{self.dialect}: {rewrite.line()}" for rewrite in sorted(self.rewrites)]
+                + [f"{self.dialect}: {note}" for note in self.notes])
 
 
 def _plural(noun: str) -> str:

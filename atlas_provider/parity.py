@@ -31,7 +31,7 @@ from sqlalchemy import Column, Table
 
 from .api import Schema
 from .loading import Model
-from .losses import Loss
+from .losses import Loss, Rewrite
 from .selection import accepted
 from .typefacts import TEMPORAL, Facts, model_facts, short_name, target_facts
 from .validation import Defect
@@ -78,6 +78,7 @@ class ParityReport:
     targets: list[str]
     rows: list[Row]
     losses: dict[str, list[Loss]] = field(default_factory=dict)
+    rewrites: dict[str, list[Rewrite]] = field(default_factory=dict)  # model text printed in a stable form
 
     @property
     def drift(self) -> list[Row]:
@@ -262,7 +263,8 @@ def build_report(model: Model, schemas: Sequence[Schema]) -> ParityReport:
                                     target_nullable=extra.nullable if read.nullable is None else read.nullable,
                                     target_facts=read.facts))
     losses = {schema.dialect: sorted({*schema.losses.losses, *map(_skipped, schema.skipped)}) for schema in schemas}
-    return ParityReport([schema.dialect for schema in schemas], rows, losses)
+    rewrites = {schema.dialect: sorted(schema.losses.rewrites) for schema in schemas if schema.losses.rewrites}
+    return ParityReport([schema.dialect for schema in schemas], rows, losses, rewrites)
 
 
 def _skipped(defect: Defect) -> Loss:

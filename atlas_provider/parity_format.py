@@ -56,6 +56,10 @@ def _loss_lines(report: ParityReport) -> list[str]:
     return lines
 
 
+def _rewrite_lines(report: ParityReport) -> list[str]:
+    return [f"{target}: {rewrite.line()}" for target in report.targets for rewrite in report.rewrites.get(target, [])]
+
+
 def _reasons(rows: Iterable[Row], attribute: str) -> list[tuple[str, str, str]]:
     """(subject, target, reasons) for every row with drift (or accepted drift), in report order."""
     return [(_subject(row), row.target, "; ".join(str(f) for f in getattr(row, attribute)))
@@ -122,6 +126,7 @@ def render_table(report: ParityReport) -> str:
          [f"  {s} on {t}: {r}" for s, t, r in _reasons(report.rows, "accepted")]),
         ("Left out by the targets (they cannot express it)", [f"  {line}" for line in _loss_lines(report)]),
         ("Table layout", [f"  {t} on {target}: {text}" for t, target, text in _layouts(report)]),
+        ("Printed in another form of the same meaning", [f"  {line}" for line in _rewrite_lines(report)]),
         ("Notes", [f"  {_subject(r)} on {r.target}: {r.note}" for r in report.rows if r.note]),
     ]
     for title, lines in sections:
@@ -178,6 +183,11 @@ def render_json(report: ParityReport) -> str:
                      for loss in report.losses.get(target, [])]
             for target in report.targets
         },
+        "rewrites": {
+            target: [{"subject": r.subject, "model": r.before, "printed": r.after, "reason": r.reason}
+                     for r in report.rewrites.get(target, [])]
+            for target in report.targets
+        },
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -226,6 +236,7 @@ def render_markdown(report: ParityReport) -> str:
         ("Accepted by the model", [f"- `{s}` on **{t}**: {_md(r)}" for s, t, r in _reasons(report.rows, "accepted")]),
         ("Left out by the targets", [f"- {_md(line)}" for line in _loss_lines(report)]),
         ("Table layout", [f"- `{t}` on **{target}**: {_md(text)}" for t, target, text in _layouts(report)]),
+        ("Printed in another form of the same meaning", [f"- {_md(line)}" for line in _rewrite_lines(report)]),
     ]
     for title, lines in sections:
         if lines:

@@ -25,7 +25,7 @@ from .loading import Origin
 from .losses import LossReport
 from .ordering import Order
 
-DELIMITER = "-- end"
+DELIMITER = "-- end"  # the first choice; a run whose text holds it takes "-- end 2", "-- end 3", ...
 
 
 @dataclass(frozen=True)
@@ -238,16 +238,30 @@ def has_bare_semicolon(sql: str) -> bool:
     return False
 
 
+def choose_delimiter(texts: Iterable[str]) -> str:
+    """A delimiter that occurs nowhere in `texts`. Atlas ends a statement wherever the delimiter starts
+    outside quotes, comments and parentheses, before it looks for a comment there: `-- end` would cut a
+    body at its comment `-- endless loop guard`. Not occurring at all is the one test that needs no
+    second scanner; the choice depends only on the text, so the same model gives the same bytes."""
+    texts = list(texts)
+    candidate, number = DELIMITER, 1
+    while any(candidate in text for text in texts):
+        number += 1
+        candidate = f"{DELIMITER} {number}"
+    return candidate
+
+
 def to_text(statements: list[Statement], positions: list[str]) -> str:
-    """The whole file. Statements end with `;`, or with the delimiter line when any contains `;`."""
+    """The whole file. Statements end with `;`, or with a delimiter line when any contains `;`."""
     if not statements:
         return ""
     use_delimiter = any(has_bare_semicolon(s.sql) for s in statements)
-    head = [f"-- atlas:delimiter {DELIMITER}", ""] if use_delimiter else []
+    delimiter = choose_delimiter([*(s.sql for s in statements), *positions]) if use_delimiter else ""
+    head = [f"-- atlas:delimiter {delimiter}", ""] if use_delimiter else []
     if positions:
         head += [*positions, ""]
     if use_delimiter:
-        body = [f"{s.sql}\n{DELIMITER}\n" for s in statements]
+        body = [f"{s.sql}\n{delimiter}\n" for s in statements]
     else:
         body = [f"{s.sql};\n" for s in statements]
     return "\n".join(head) + ("\n" if head else "") + "\n".join(body)

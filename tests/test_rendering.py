@@ -105,3 +105,33 @@ def test_postgresql_generated_columns_are_stored() -> None:
     sa.Table("t", md, sa.Column("a", sa.Integer, primary_key=True), sa.Column("b", sa.Integer, sa.Computed("a * 2")))
     # PostgreSQL before 18 (Atlas's dev image is 15) rejects a generated column without STORED
     assert "b INTEGER GENERATED ALWAYS AS (a * 2) STORED" in build_schema(_model(md), "postgresql").text
+
+
+TRIGGER_BODY = (
+    "CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW\nBEGIN\n"
+    "  -- endless recursion guard: touch only when something changed\n"
+    "  SET NEW.touched = NEW.touched + 1;\nEND"
+)
+
+
+def test_the_delimiter_occurs_nowhere_in_the_statements_it_separates() -> None:
+    """Atlas ends a statement wherever the delimiter starts, before it looks for a comment: `-- end` would cut
+    this trigger at its comment, so the run takes the next delimiter that occurs nowhere in its text."""
+    md = sa.MetaData()
+    t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("touched", sa.Integer))
+    event.listen(t, "after_create", DDL(TRIGGER_BODY))
+    for dialect in ("mysql", "mariadb", "sqlite"):
+        text = build_schema(_model(md), dialect).text
+        assert text.startswith(f"-- atlas:delimiter {DELIMITER} 2\n\n"), dialect
+        assert split_statements(text, dialect)[-1] == TRIGGER_BODY, dialect
+        # what Atlas did with the old fixed delimiter: the body cut at its comment
+        fixed = text.replace(f"{DELIMITER} 2\n", f"{DELIMITER}\n")
+        assert TRIGGER_BODY not in split_statements(fixed, dialect), dialect
+
+
+def test_the_delimiter_is_chosen_against_every_statement_and_position_line() -> None:
+    from atlas_provider.rendering import choose_delimiter
+
+    assert choose_delimiter(["SELECT 1;"]) == DELIMITER
+    assert choose_delimiter(["x -- endless", "y"]) == f"{DELIMITER} 2"
+    assert choose_delimiter(["-- end", f"{DELIMITER} 2 and {DELIMITER} 3"]) == f"{DELIMITER} 4"

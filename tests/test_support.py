@@ -111,6 +111,48 @@ def test_split_statements_rejects_malformed_input(text: str, message: str) -> No
         split_statements(text)
 
 
+# Atlas's scanner per driver (lex.go with each driver's options): (text, dialect, statements or the error)
+DRIVER_CASES = {
+    "postgresql: an unquoted $$ opens a dollar-quoted body": (
+        "CREATE TABLE price$$history (id INT);\nSELECT 1;", "postgresql", ValueError("unclosed dollar-quoted")),
+    "postgresql: a quoted $$ does not": (
+        'CREATE TABLE "price$$history" (id INT);\nSELECT 1;', "postgresql",
+        ['CREATE TABLE "price$$history" (id INT);', "SELECT 1;"]),
+    "postgresql: backslash escapes in E'' strings only": (
+        "SELECT E'it\\'s; x';\nSELECT 'a\\';", "postgresql", ["SELECT E'it\\'s; x';", "SELECT 'a\\';"]),
+    "postgresql: BEGIN ATOMIC bodies": (
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;", "postgresql",
+        ["CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;", "SELECT 3;"]),
+    "mysql: a backslash escapes the closing backquote": (
+        "CREATE TABLE `dir\\` (id INT);", "mysql", ValueError("unclosed quote")),
+    "mysql: the same text on the generic scanner": (
+        "CREATE TABLE `dir\\` (id INT);", None, ["CREATE TABLE `dir\\` (id INT);"]),
+    "mariadb: backslash escapes in strings": (
+        "INSERT INTO t VALUES ('it\\'s; fine');\nSELECT 2;", "mariadb",
+        ["INSERT INTO t VALUES ('it\\'s; fine');", "SELECT 2;"]),
+    "mysql: # comments": ("SELECT 1;\n# note; here\nSELECT 2;", "mysql", ["SELECT 1;", "SELECT 2;"]),
+    "generic: # is text": ("SELECT 1;\n# note; here\nSELECT 2;", None, ["SELECT 1;", "# note;", "here\nSELECT 2;"]),
+    "mysql: BEGIN ... END blocks with ;": (
+        "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; SET NEW.b = 2; END;\nSELECT 1;",
+        "mysql", ["CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; SET NEW.b = 2; END;",
+                  "SELECT 1;"]),
+    "a delimiter is matched before a comment: -- end cuts at -- endless": (
+        "-- atlas:delimiter -- end\n\nCREATE TRIGGER tr BEGIN\n  -- endless loop guard\n  SET x = 1;\nEND\n-- end\n",
+        "mysql", ["CREATE TRIGGER tr BEGIN", "less loop guard\n  SET x = 1;\nEND"]),
+    "a delimiter inside parentheses ends nothing": (
+        "-- atlas:delimiter GO\n\nSELECT (1 GO 2)\nGO\n", "postgresql", ["SELECT (1 GO 2)"]),
+}
+
+
+@pytest.mark.parametrize(("text", "dialect", "expected"), DRIVER_CASES.values(), ids=DRIVER_CASES.keys())
+def test_split_statements_per_driver(text: str, dialect: str | None, expected: list[str] | ValueError) -> None:
+    if isinstance(expected, ValueError):
+        with pytest.raises(ValueError, match=str(expected)):
+            split_statements(text, dialect)
+    else:
+        assert split_statements(text, dialect) == expected
+
+
 # --- type families (offline) --------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.schema import (
     SetTableComment,
 )
 from sqlalchemy.sql import operators
+from sqlalchemy.sql.compiler import IdentifierPreparer
 from sqlalchemy.sql.elements import TextClause, UnaryExpression
 from sqlalchemy.sql.schema import SchemaItem
 
@@ -51,6 +52,15 @@ class TargetOptions:
 # "pyformat" styles SQLAlchemy doubles every % in compiled DDL (for the driver to undo), and text
 # meant for Atlas would say LIKE 'a%%'.
 TEXT_PARAMSTYLE = "named"
+
+
+class QuotesDollarNames(IdentifierPreparer):
+    """Quotes every name with `$`. PostgreSQL and SQLite allow `$` in an unquoted name (`price$$history`), and
+    SQLAlchemy leaves it unquoted; Atlas's statement scanner for these drivers reads `$$` or `$tag$` anywhere
+    outside quotes as the start of a dollar-quoted body ("unexpected ')'"). Quoted, it is the same name."""
+
+    def _requires_quotes(self, value: str) -> bool:
+        return "$" in value or bool(super()._requires_quotes(value))
 
 
 class ReferredKey(Enum):

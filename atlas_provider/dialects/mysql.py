@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, UniqueConstraint
+from sqlalchemy.sql.compiler import IdentifierPreparer
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql.base import DialectKWArgs
 from sqlalchemy.sql.schema import SchemaItem
@@ -38,6 +39,49 @@ FIXED_BYTES: tuple[tuple[type[Any], int], ...] = (
 )
 
 
+class AtlasReadableNames(IdentifierPreparer):
+    """Mixed into the dialect's own preparer (MariaDB's has its own reserved words on SQLAlchemy 2.0): refuses a name whose backquoted form Atlas's statement scanner reads differently from the server.
+
+    Inside backquotes MySQL and MariaDB take a backslash as itself; Atlas's scanner for these drivers takes it
+    as an escape of the next character, so in `dir\\` the closing backquote is escaped, the quote stays open
+    and Atlas fails ("unclosed quote") on output the server would load. No spelling reads the same to both
+    (the server has no escapes in identifiers but the doubled backquote), so such a name is refused, naming it.
+    https://dev.mysql.com/doc/refman/8.0/en/identifiers.html
+    """
+
+    def quote_identifier(self, value: str) -> str:
+        quoted = str(super().quote_identifier(value))
+        if not _scanner_reads_whole(quoted):
+            raise ValueError(f"the name {value!r} cannot be written so that Atlas reads it as the server does: "
+                             "Atlas takes a backslash before a backquote as an escape, the server does not; "
+                             "rename it")
+        return quoted
+
+
+def _scanner_reads_whole(quoted: str) -> bool:
+    """Whether Atlas's scanner (backslash escapes on) reads the backquoted `quoted` as one token, as the server
+    does: a doubled backquote closes one quote and opens the next, so only the token's end may close it."""
+    position = 0
+    while position < len(quoted):
+        if quoted[position] != "`":
+            return False  # the scanner closed the quote before the server would
+        position += 1
+        while position < len(quoted) and quoted[position] != "`":
+            position += 2 if quoted[position] == "\\" else 1
+        if position >= len(quoted):
+            return False  # still open at the end of the name
+        position += 1
+    return True
+
+
+class ProviderMySQLIdentifierPreparer(AtlasReadableNames, CurrentMySQLDialect.preparer):  # type: ignore[misc,name-defined]
+    pass
+
+
+class ProviderMySQLDialect(CurrentMySQLDialect):
+    preparer = ProviderMySQLIdentifierPreparer
+
+
 class MySQLAdapter(Adapter):
     name = "mysql"
     # MySQL 8.4 refuses a foreign key to columns that are not exactly a unique key (error 6125, the server
@@ -59,7 +103,7 @@ class MySQLAdapter(Adapter):
     option_prefixes: ClassVar[tuple[str, ...]] = ("mysql",)
 
     def create_dialect(self) -> Dialect:
-        return CurrentMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
+        return ProviderMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
 
     def foreign_key_refusals(
         self, table: Table, foreign_keys: list[tuple[ForeignKeyConstraint, list[Column]]]
@@ -203,6 +247,10 @@ def _mariadb_options(item: DialectKWArgs) -> list[tuple[str, object]]:
     return [(key, value) for key, value in item.dialect_kwargs.items() if key.startswith(_MARIADB_PREFIX)]
 
 
+class ProviderMariaDBIdentifierPreparer(AtlasReadableNames, CurrentMariaDBDialect.preparer):  # type: ignore[misc,name-defined]
+    pass
+
+
 class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):
     """MariaDB as an application reaches it with a ``mysql+pymysql://`` URL, the usual way: a dialect named
     "mysql" with ``is_mariadb`` set. SQLAlchemy's MariaDB-only mode (``mariadb://``, name "mariadb") reads
@@ -212,3 +260,4 @@ class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):
     https://docs.sqlalchemy.org/en/20/dialects/mysql.html#mariadb-only-mode"""
 
     name = "mysql"
+    preparer = ProviderMariaDBIdentifierPreparer

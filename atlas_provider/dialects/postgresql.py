@@ -4,12 +4,16 @@ SQLAlchemy creates them from `metadata.create_all` events, which a provider that
 statements never fires; so they are collected here and emitted as their own statements.
 https://www.postgresql.org/docs/current/sql-createtype.html
 
-Atlas writes into a migration what `pg_get_constraintdef` prints, and replays it. PostgreSQL prints
-`kind IN ('a', 'b')` on a VARCHAR as `((kind)::text = ANY ((ARRAY['a'::character varying, ...])::text[]))`
-and that, replayed, as yet another text: every `atlas migrate diff` would rewrite the check. The check
-SQLAlchemy makes for a non-native Enum is compiled as `CAST(kind AS TEXT) IN (...)`, which PostgreSQL
-prints the same way every time; a check the model writes in the unstable shape is reported with that
-form (UNSTABLE_IN_LIST), never rewritten. tests/support/replay.py shows both on a real server.
+Atlas writes into a migration what `pg_get_constraintdef` / `pg_get_indexdef` print, and replays it.
+PostgreSQL prints `kind IN ('a', 'b')` on a VARCHAR as `((kind)::text = ANY ((ARRAY['a'::character varying,
+...])::text[]))` and that, replayed, as yet another text: every `atlas migrate diff` would rewrite the
+condition. The check SQLAlchemy makes for a non-native Enum is compiled as `CAST(kind AS TEXT) IN (...)`,
+which PostgreSQL prints the same way every time; a check or partial-index condition the model writes in
+the unstable shape is printed in that form too, with the same meaning (pg_conditions.py), and the rewrite
+is listed on stderr and by `check`. tests/support/replay.py shows both on a real server.
+
+Names with `$` are quoted: PostgreSQL allows `$` inside an unquoted name, but Atlas's statement scanner
+reads `$$` or `$tag$` anywhere outside quotes as the start of a dollar-quoted body.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Computed, Enum, String, Table, Text, cast
+from sqlalchemy import CheckConstraint, Column, Computed, Enum, Index, String, Table, Text, cast, literal_column
 from sqlalchemy.dialects.postgresql import DOMAIN, ENUM
 from sqlalchemy.dialects.postgresql.base import PGDDLCompiler, PGDialect, PGIdentifierPreparer
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
@@ -29,12 +33,11 @@ from sqlalchemy.util import md5_hex
 
 from ..errors import ModelError
 from ..losses import LossReport
-from .base import TEXT_PARAMSTYLE, Adapter
+from .base import TEXT_PARAMSTYLE, Adapter, QuotesDollarNames, TargetOptions
+from .pg_conditions import UnreadableCondition, may_be_unstable, stable_condition
 
-# `col IN ('a', 'b', ...)` / `col NOT IN (...)` with two or more string literals: on a VARCHAR or CHAR column
-# PostgreSQL reads it back in a form that reads back differently again (one literal, TEXT columns, numbers,
-# CAST(col AS TEXT) and col::text are stable: verified by tests/test_replay_live.py).
-UNSTABLE_IN_LIST = re.compile(r"(?<![\w.\"])(\"?)(\w+)\1\s+(NOT\s+)?IN\s*\(\s*'(?:[^']|'')*'\s*,", re.IGNORECASE)
+# A type PostgreSQL stores as VARCHAR, as the dialect compiles it (a domain is judged by its base type).
+_VARCHAR = re.compile(r"(VARCHAR|CHARACTER VARYING)(\(\d+\))?", re.IGNORECASE)
 
 
 def _stable_enum_check(constraint: CheckConstraint) -> CheckConstraint | None:
@@ -64,8 +67,9 @@ class ProviderPGDDLCompiler(PGDDLCompiler):
         return str(super().visit_computed_column(generated, **kw))
 
 
-class ProviderPGIdentifierPreparer(PGIdentifierPreparer):
-    """Names a naming convention builds fit PostgreSQL's limit in bytes, not only in characters.
+class ProviderPGIdentifierPreparer(QuotesDollarNames, PGIdentifierPreparer):
+    """Names with `$` are quoted (see the module's docstring), and names a naming convention builds fit
+    PostgreSQL's limit in bytes, not only in characters.
 
     SQLAlchemy shortens a convention name longer than 63 characters to 55 of them plus a hash. PostgreSQL
     counts 63 bytes (NAMEDATALEN - 1) and silently cuts the rest, so a name with non-ASCII letters can
@@ -115,19 +119,86 @@ class PostgreSQLAdapter(Adapter):
     # exceed 10485760"). https://www.postgresql.org/docs/15/datatype-character.html
     max_string_length = 10485760
 
+    def __init__(self, options: TargetOptions | None = None) -> None:
+        super().__init__(options)
+        self._stable_forms: dict[tuple[str, tuple[str, ...]], str | None | UnreadableCondition] = {}
+
     def create_dialect(self) -> Dialect:
         return ProviderPGDialect(paramstyle=TEXT_PARAMSTYLE)
 
+    def needs_copies(self, tables: list[Table]) -> bool:
+        """Only a model with a condition to print in the stable form is copied (see adapt_table)."""
+        return any(isinstance(self._stable(table, text), str) for table in tables
+                   for _, _, text in self._conditions(table))
+
+    def adapt_table(self, table: Table, report: LossReport) -> None:
+        """Checks and partial-index conditions in the shape PostgreSQL reads back differently on every replay
+        are printed in the stable form of the same meaning (pg_conditions.py), each listed in the report."""
+        for item, label, text in self._conditions(table):
+            stable = self._stable(table, text)
+            if not isinstance(stable, str):
+                continue
+            if isinstance(item, Index):
+                item.dialect_options["postgresql"]["where"] = literal_column(stable)
+            else:
+                item.sqltext = literal_column(stable)
+            report.rewrite(label, text, stable, "PostgreSQL reads an IN list on a VARCHAR back differently on "
+                                                "every replay, so each atlas migrate diff would rewrite it")
+
     def audit(self, tables: list[Table], report: LossReport) -> None:
-        """Strings longer than PostgreSQL stores are refused (a column cannot be left out); checks the model
-        writes in a shape PostgreSQL does not read back stably get the form to write instead (a note: the
-        output keeps the model's text)."""
+        """Strings longer than PostgreSQL stores are refused (a column cannot be left out); a condition the
+        provider cannot parse is printed as written, with a note."""
         super().audit(tables, report)
         for table in tables:
             self._refuse_overlong_strings(table)
-            for check in sorted((c for c in table.constraints if isinstance(c, CheckConstraint)
-                                 and not c._type_bound), key=lambda c: str(c.name or "")):
-                self._note_unstable_in_list(table, check, report)
+            for _, label, text in self._conditions(table):
+                error = self._stable(table, text)
+                if isinstance(error, UnreadableCondition):
+                    report.note(f"{label}: printed as written; the provider cannot parse it to make sure "
+                                "PostgreSQL reads it back unchanged, so atlas migrate diff may rewrite it every time")
+
+    def _conditions(self, table: Table) -> list[tuple[CheckConstraint | Index, str, str]]:
+        """(item, label, text) of every check the model writes and every partial-index condition, compiled
+        as CREATE TABLE / CREATE INDEX print them."""
+        found: list[tuple[CheckConstraint | Index, str, str]] = []
+        checks = [c for c in table.constraints if isinstance(c, CheckConstraint) and not c._type_bound]
+        for check in sorted(checks, key=lambda c: str(c.name or "")):
+            name = f"{table.fullname}.{check.name}" if isinstance(check.name, str) else table.fullname
+            found.append((check, f"check {name}", self._condition_text(check.sqltext)))
+        for index in sorted(table.indexes, key=lambda i: str(i.name or "")):
+            where = index.dialect_options["postgresql"].get("where")
+            if where is not None:
+                found.append((index, f"partial index {table.fullname}.{index.name}", self._condition_text(where)))
+        return found
+
+    def _condition_text(self, expression: Any) -> str:
+        compiler = self.ddl_compiler.sql_compiler
+        return str(compiler.process(expression, include_table=False, literal_binds=True))
+
+    def _stable(self, table: Table, text: str) -> str | UnreadableCondition | None:
+        """The stable form of `text` on `table`: None when it is stable already, the error when it cannot be
+        parsed. Each text is parsed once per run (needs_copies, adapt_table and audit all ask)."""
+        if not may_be_unstable(text):
+            return None
+        varchar = self._varchar_columns(table)
+        key = (text, tuple(sorted(name for name, is_varchar in varchar.items() if is_varchar)))
+        if key not in self._stable_forms:
+            try:
+                self._stable_forms[key] = stable_condition(text, varchar.get)
+            except UnreadableCondition as error:
+                self._stable_forms[key] = error
+        return self._stable_forms[key]
+
+    def _varchar_columns(self, table: Table) -> dict[str, bool]:
+        return {column.name: self._stored_as_varchar(column.type) for column in table.columns}
+
+    def _stored_as_varchar(self, kind: Any) -> bool:
+        while isinstance(kind, DOMAIN):
+            kind = kind.data_type
+        try:
+            return bool(_VARCHAR.fullmatch(str(kind.compile(dialect=self.dialect)).strip()))
+        except Exception:  # a type this dialect cannot compile fails later, naming its column
+            return False
 
     def _refuse_overlong_strings(self, table: Table) -> None:
         for column in table.columns:
@@ -141,19 +212,6 @@ class PostgreSQLAdapter(Adapter):
                     "(info={'atlas': {'exclude': ['postgresql']}})",
                     table=table.fullname,
                 )
-
-    def _note_unstable_in_list(self, table: Table, check: CheckConstraint, report: LossReport) -> None:
-        text = str(check.sqltext.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
-        for found in UNSTABLE_IN_LIST.finditer(text):
-            column = table.columns.get(found.group(2))
-            kind = getattr(column, "type", None)
-            if not isinstance(kind, String) or isinstance(kind, Text) or (isinstance(kind, Enum) and kind.native_enum):
-                continue
-            label = f"{table.fullname}.{check.name}" if check.name else table.fullname
-            report.note(f"check {label}: PostgreSQL reads {found.group(2)} {(found.group(3) or '').upper()}IN (...) "
-                        f"on a {kind.compile(dialect=self.dialect)} back in a form that differs on every replay, so "
-                        f"each atlas migrate diff rewrites it; write CAST({found.group(2)} AS TEXT) "
-                        f"{(found.group(3) or '').upper()}IN (...) instead")
 
     def named_types(self, table: Table) -> list[tuple[Column[Any], ExecutableDDLElement]]:
         """Enums (a native Enum, as this dialect makes it) and domains; `type_elements` creates each once."""

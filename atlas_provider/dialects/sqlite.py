@@ -7,10 +7,18 @@ https://www.sqlite.org/foreignkeys.html
 
 from __future__ import annotations
 
-from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect, SQLiteIdentifierPreparer
 from sqlalchemy.engine.interfaces import Dialect
 
-from .base import TEXT_PARAMSTYLE, Adapter, ReferredKey
+from .base import TEXT_PARAMSTYLE, Adapter, QuotesDollarNames, ReferredKey
+
+
+class ProviderSQLiteIdentifierPreparer(QuotesDollarNames, SQLiteIdentifierPreparer):
+    pass
+
+
+class ProviderSQLiteDialect(SQLiteDialect):
+    preparer = ProviderSQLiteIdentifierPreparer
 
 
 class SQLiteAdapter(Adapter):
@@ -28,4 +36,4 @@ class SQLiteAdapter(Adapter):
     supports_partial_indexes = True  # https://www.sqlite.org/partialindex.html
 
     def create_dialect(self) -> Dialect:
-        return SQLiteDialect(paramstyle=TEXT_PARAMSTYLE)
+        return ProviderSQLiteDialect(paramstyle=TEXT_PARAMSTYLE)

@@ -22,7 +22,7 @@ def schema_of(*models: MetaData | Table, dialect: str, create_schemas: bool | No
 
 def ddl(*models: MetaData | Table, dialect: str, create_schemas: bool | None = None) -> list[str]:
     """The statements, split as Atlas splits them (a `;` ending stays, a custom delimiter is cut off)."""
-    return split_statements(schema_of(*models, dialect=dialect, create_schemas=create_schemas).text)
+    return split_statements(schema_of(*models, dialect=dialect, create_schemas=create_schemas).text, dialect)
 
 
 def heads(statements: list[str]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import DDL, event
@@ -157,3 +159,39 @@ def test_mariadb_keeps_an_index_whose_key_parts_are_ordered_columns() -> None:
     schema = schema_of(metadata, dialect="mariadb")
     assert "CREATE INDEX ix_versions_latest ON versions (id, major DESC, minor DESC);" in schema.text
     assert schema.losses.lines() == []
+
+
+# ---- names Atlas's scanner reads as the server does -----------------------------------------------------------
+
+@pytest.mark.parametrize("dialect", ["mysql", "mariadb"])
+@pytest.mark.parametrize("name", ["a\\b", "a\\\\", "a`b", "x`\\\\y"])
+def test_names_with_backslashes_atlas_reads_as_the_server_are_printed(dialect: str, name: str) -> None:
+    metadata = sa.MetaData()
+    sa.Table("files", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column(name, sa.Integer))
+    quoted = "`" + name.replace("`", "``") + "`"
+    (statement,) = ddl(metadata, dialect=dialect)  # split by Atlas's scanner for the driver: one statement
+    assert f"\t{quoted} INTEGER, \n" in statement
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "mariadb"])
+@pytest.mark.parametrize("name", ["dir\\", "a\\`b", "\\\\\\"])
+def test_a_name_atlas_would_read_differently_is_refused_naming_it(dialect: str, name: str) -> None:
+    from atlas_provider.errors import RenderError
+
+    metadata = sa.MetaData()
+    sa.Table("files", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column(name, sa.Integer))
+    with pytest.raises(RenderError, match=r"files \(" + dialect + r"\): cannot compile CreateTable: the name "
+                       + r".* cannot be written so that Atlas reads it as the server does"):
+        schema_of(metadata, dialect=dialect)
+
+
+def test_the_refusal_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    from tests.models import provider
+
+    (tmp_path / "models.py").write_text(
+        "import sqlalchemy as sa\nmd = sa.MetaData()\n"
+        "sa.Table('files', md, sa.Column('id', sa.Integer, primary_key=True), sa.Column('dir\\\\', sa.Text))\n",
+        encoding="utf-8")
+    result = provider("--path", "models.py", "--dialect", "mariadb", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert len(result.stderr.splitlines()) == 1 and "'dir\\\\'" in result.stderr, result.stderr

@@ -191,3 +191,92 @@ def test_a_string_longer_than_postgresql_stores_is_refused_naming_the_column() -
     with pytest.raises(ModelError, match=r"column project\.project_metadata is VARCHAR\(16777215\), longer than "
                                          r"the 10485760 characters postgresql allows"):
         build_schema(Model(tables=list(metadata.tables.values())), "postgresql")
+
+
+# ---- conditions PostgreSQL reads back unchanged (dialects/pg_conditions.py) -------------------------------------
+
+def _conditions_table(*conditions: str | sa.ColumnElement[bool]) -> sa.Table:
+    metadata = sa.MetaData()
+    table = sa.Table("tickets", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("status", sa.String(10)), sa.Column("note", sa.Text), sa.Column("n", sa.Integer))
+    for number, condition in enumerate(conditions):
+        table.append_constraint(sa.CheckConstraint(condition, name=f"ck_{number}"))
+    return table
+
+
+@pytest.mark.parametrize(("written", "printed"), [
+    ("status IN ('open', 'closed')", "CAST(status AS TEXT) IN ('open', 'closed')"),
+    ("status NOT IN ('open', 'closed')", "NOT CAST(status AS TEXT) IN ('open', 'closed')"),
+    ("n > 0 AND (STATUS in ('a', 'b') OR status IS NULL)", "n > 0 AND (CAST(STATUS AS TEXT) IN ('a', 'b') OR status IS NULL)"),
+    ("coalesce(status, 'a') IN ('a', 'b')", "CAST(COALESCE(status, 'a') AS TEXT) IN ('a', 'b')"),
+    ("n::varchar IN ('1', '2')", "CAST(CAST(n AS VARCHAR) AS TEXT) IN ('1', '2')"),
+])
+def test_an_in_list_on_a_varchar_is_printed_in_the_form_postgresql_reads_back(written: str, printed: str) -> None:
+    table = _conditions_table(written)
+    sa.Index("ix_open", table.c.id, postgresql_where=sa.text(written))
+    schema = build_schema(Model(tables=[table]), "postgresql")
+    assert f"CONSTRAINT ck_0 CHECK ({printed})" in schema.text
+    assert f"CREATE INDEX ix_open ON tickets (id) WHERE {printed};" in schema.text
+    assert [(r.subject, r.before, r.after) for r in sorted(schema.losses.rewrites)] == [
+        ("check tickets.ck_0", written, printed), ("partial index tickets.ix_open", written, printed)]
+    assert any(line.startswith(f"postgresql: check tickets.ck_0: printed as {printed}") for line in schema.losses.lines())
+    assert table.constraints and "CAST" not in str(next(c for c in table.constraints if c.name == "ck_0").sqltext)
+
+
+@pytest.mark.parametrize("written", [
+    "status IN ('open')", "note IN ('a', 'b')", "n IN (1, 2)", "CAST(status AS TEXT) IN ('a', 'b')",
+    "status IN (note, 'x')", "status = ANY (ARRAY['a', 'b'])", "lower(status) IN ('a', 'b')",
+    "\"STATUS\" IN ('a', 'b')",  # a quoted name is taken as written: no such column
+])
+def test_conditions_postgresql_reads_back_unchanged_are_printed_as_written(written: str) -> None:
+    schema = build_schema(Model(tables=[_conditions_table(written)]), "postgresql")
+    assert f"CONSTRAINT ck_0 CHECK ({written})" in schema.text
+    assert not schema.losses.rewrites and not schema.losses.notes
+
+
+def test_sqlalchemy_expressions_get_the_stable_form_too() -> None:
+    table = _conditions_table()
+    table.append_constraint(sa.CheckConstraint(table.c.status.in_(["a", "b"]), name="ck_expr"))
+    sa.Index("ix_expr", table.c.id, postgresql_where=table.c.status.notin_(["x", "y"]))
+    text = build_schema(Model(tables=[table]), "postgresql").text
+    assert "CONSTRAINT ck_expr CHECK (CAST(status AS TEXT) IN ('a', 'b'))" in text
+    assert "WHERE (NOT CAST(status AS TEXT) IN ('x', 'y'))" in text  # SQLAlchemy printed (status NOT IN (...))
+
+
+def test_a_condition_the_provider_cannot_parse_is_printed_as_written_with_a_note() -> None:
+    written = "status IN ('a', 'b') AND weird(("
+    schema = build_schema(Model(tables=[_conditions_table(written)]), "postgresql")
+    assert f"CONSTRAINT ck_0 CHECK ({written})" in schema.text
+    assert schema.losses.notes == ["check tickets.ck_0: printed as written; the provider cannot parse it to make sure "
+                                   "PostgreSQL reads it back unchanged, so atlas migrate diff may rewrite it every "
+                                   "time"]
+
+
+def test_check_lists_each_rewrite() -> None:
+    from atlas_provider.parity import build_report
+    from atlas_provider.parity_format import render
+
+    model = Model(tables=[_conditions_table("status IN ('open', 'closed')")])
+    report = build_report(model, [build_schema(model, "postgresql"), build_schema(model, "mysql")])
+    table = render(report, "table")
+    assert ("Printed in another form of the same meaning:\n  postgresql: check tickets.ck_0: printed as "
+            "CAST(status AS TEXT) IN ('open', 'closed') (the model says status IN ('open', 'closed'))") in table
+    assert "- postgresql: check tickets.ck_0: printed as" in render(report, "markdown")
+    import json
+
+    assert json.loads(render(report, "json"))["rewrites"] == {"mysql": [], "postgresql": [{
+        "subject": "check tickets.ck_0", "model": "status IN ('open', 'closed')",
+        "printed": "CAST(status AS TEXT) IN ('open', 'closed')",
+        "reason": "PostgreSQL reads an IN list on a VARCHAR back differently on every replay, so each atlas "
+                  "migrate diff would rewrite it"}]}
+
+
+def test_names_with_a_dollar_are_quoted_so_atlas_reads_no_dollar_quote() -> None:
+    metadata = sa.MetaData()
+    table = sa.Table("price$$history", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("amount$", sa.Integer), sa.Column("a$b$c", sa.Integer))
+    sa.Index("ix$$amount", table.c["amount$"])
+    text = schema_of(metadata, dialect="postgresql").text
+    assert 'CREATE TABLE "price$$history" (' in text and '"amount$" INTEGER' in text and '"a$b$c" INTEGER' in text
+    assert 'CREATE INDEX "ix$$amount" ON "price$$history" ("amount$");' in text
+    assert len(split_statements(text, "postgresql")) == 2

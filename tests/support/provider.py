@@ -52,7 +52,7 @@ def load_ddl(ddl: str, engine: Engine, *, require_clean: bool = True) -> list[st
     """
     if require_clean and (found := sorted(reflect(engine).tables)):
         raise AssertionError(f"dev database is not clean, it already has tables: {', '.join(found)}")
-    statements = split_statements(ddl)
+    statements = split_statements(ddl, engine.dialect.name)  # as Atlas's driver for this database scans it
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         cursor = conn.connection.cursor()
         try:
