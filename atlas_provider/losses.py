@@ -22,7 +22,7 @@ MAX_LISTED = 8  # one line per kind stays readable; the parity report lists ever
 # listed here) guards integrity on an application target.
 COSMETIC_KINDS = frozenset({"comment", "expression index", "partial index", "index", "collation"})
 # What happened to the object, for the report line; the default is "left out".
-WEAKENED_KINDS = {"partial index": "made full", "partial unique index": "made full"}
+WEAKENED_KINDS = {"partial index": "made full", "partial unique index": "made full", "PostgreSQL type": "adapted"}
 
 
 @dataclass(frozen=True, order=True)
