@@ -124,6 +124,7 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
         emit(_event_elements(target, event_name, adapter), target if isinstance(target, Table) else None)
         _note_objects_atlas_does_not_read(out[start:], report)
 
+    emit(adapter.extension_elements(tables))
     schemas = adapter.created_schemas(tables)
     if schemas and create_schemas is not False:
         emit(adapter.schema_elements(schemas))

@@ -209,6 +209,10 @@ class Adapter:
     def schema_elements(self, schemas: Iterable[str]) -> list[ExecutableDDLElement]:
         return [CreateSchema(name) for name in schemas]
 
+    def extension_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
+        """Extensions to create before anything uses them (PostgreSQL's CREATE EXTENSION)."""
+        return []
+
     def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
         """Named types to create before the tables (PostgreSQL enums and domains)."""
         return []
