@@ -45,7 +45,7 @@ class Thing(Base):
     regclass = sa.Column(pg.REGCLASS)
     regconfig = sa.Column(pg.REGCONFIG)
     span = sa.Column(sa.Interval)
-    pg_span = sa.Column(pg.INTERVAL(fields="DAY TO SECOND", precision=6))
+    pg_span = sa.Column(pg.INTERVAL(precision=6))
     doc_json = sa.Column(pg.JSONB)
     path = sa.Column(pg.JSONPATH)
     email = sa.Column(pg.CITEXT)
