@@ -3,6 +3,8 @@ values are written as a CAST of PostgreSQL text."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from geoalchemy2 import Geography, Geometry
 from sqlalchemy.dialects import postgresql as pg
@@ -49,5 +51,5 @@ def test_postgresql_text_is_written_as_a_cast_to_the_column_type() -> None:
     plan = column_plan(column, Facts("other", name="inet"), pg.dialect())
     assert plan.family == "pgtext"
     written = bound_value(plan, column, "10.1.2.3/24")
-    assert str(written.compile(dialect=pg.dialect())) == "CAST(%(param_1)s AS INET)"
+    assert re.fullmatch(r"CAST\(%\(param_1\)s(::VARCHAR)? AS INET\)", str(written.compile(dialect=pg.dialect())))
     assert isinstance(bound_value(plan, column, None), sa.sql.elements.Null)
