@@ -38,7 +38,9 @@ STRINGS = ["", "plain", "Grüße, 世界 🎉", "O'Reilly \"quoted\" back\\slash
 BYTES = [b"", b"\x00\xff\x00", bytes(range(256)), b"plain"]
 UUIDS = [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1), uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")]
 JSONS: list[Any] = [
-    {"nested": {"list": [1, 2.5, {"deep": None}], "flag": True}, "big": 12345678901234567890123},
+    # 2**63 and -2**63 - 1 sit just outside a 64-bit integer, where JSON readers switch to doubles
+    {"nested": {"list": [1, 2.5, {"deep": None}], "flag": True}, "big": 12345678901234567890123,
+     "u64": 2**63},
     [],
     {},
     "text é 🎉",
