@@ -110,6 +110,8 @@ def test_check_shows_each_columns_adaptation(monkeypatch: pytest.MonkeyPatch) ->
               if loss["kind"] == "PostgreSQL type"}
     assert losses["things.span"] == "INTERVAL -> Int64: microseconds; a month becomes 30.4375 days"
     assert losses["things.ip"].startswith("INET -> String: its text, netmask included")
+    # what a batch copy into this lake changes (tests/verify/test_verify_pgtypes_live.py) is listed here
+    assert {"things.amount", "things.flag", "things.span", "things.pg_span", "portable.amount"} <= set(losses)
     row = next(r for r in document["rows"] if (r["table"], r["column"]) == ("things", "span"))
     assert any("30.4375" in loss["reason"] for loss in row["losses"])
 
@@ -145,6 +147,20 @@ def test_the_refusal_names_the_portable_equivalent_or_what_the_database_rejects(
     adapter = get_adapter(dialect)
     with pytest.raises(ModelError, match=re.escape(expected)):
         adapter.audit([table], LossReport(dialect))
+
+
+def test_a_compile_error_names_the_type_without_a_python_repr() -> None:
+    """The mechanism under every "cannot compile" line: a compiler object's repr is cut to its class name."""
+    from sqlalchemy.schema import CreateTable
+
+    from atlas_provider.errors import RenderError
+    from atlas_provider.rendering import compile_sql
+
+    table = sa.Table("devices", sa.MetaData(), sa.Column("ip", pg.INET))
+    with pytest.raises(RenderError) as error:
+        compile_sql(CreateTable(table), get_adapter("mysql"), "devices")
+    assert "object at 0x" not in str(error.value)
+    assert "MySQLTypeCompiler can't render element of type INET" in str(error.value)
 
 
 @pytest.mark.parametrize("dialect", APP_OTHERS)

@@ -78,7 +78,7 @@ LAKE_TYPES: dict[str, dict[str, LakeType]] = {
         "peerdb": LakeType("String", "its text as lc_monetary prints it"),
         # Debezium writes a Decimal of scale 2 (money.fraction.digits); the sink's Decimal(10, 2) for a decimal
         # without precision would overflow above 99,999,999.99, and MONEY reaches 92,233,720,368,547,758.07.
-        "debezium": LakeType("Decimal(19, 2)"),
+        "debezium": LakeType("Decimal(19, 2)", "the amount as a number, without lc_monetary's formatting"),
     },
     "bit": {
         "generic": LakeType("String", "its 0/1 text"),
@@ -88,7 +88,7 @@ LAKE_TYPES: dict[str, dict[str, LakeType]] = {
     "bit(1)": {
         "generic": LakeType("String", "its 0/1 text"),
         "peerdb": LakeType("String", "its 0/1 text"),
-        "debezium": LakeType("Bool"),  # Debezium writes BIT(1) as a BOOLEAN
+        "debezium": LakeType("Bool", "true/false for 1/0"),  # Debezium writes BIT(1) as a BOOLEAN
     },
     "oid": {
         "generic": LakeType("UInt32"),  # an OID is an unsigned 32-bit integer; the reader's text parses
