@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Table
-from sqlalchemy.exc import CompileError
+from sqlalchemy.exc import CompileError, UnsupportedCompilationError
 
 from ..errors import ModelError
 
@@ -42,16 +42,19 @@ def refuse_foreign_types(adapter: Adapter, table: Table) -> None:
     dialect is what SQLAlchemy compiles, so a declared variant passes)."""
     for column in table.columns:
         text = _rendered(adapter, column)
-        if text is None or adapter.rejects_type_text(text):
+        if text is None or (text and adapter.rejects_type_text(text)):
             raise ModelError(_message(adapter, table, column, text), table=table.fullname)
 
 
 def _rendered(adapter: Adapter, column: Column[Any]) -> str | None:
-    """The column's type as the dialect writes it; None when SQLAlchemy cannot compile it for the dialect."""
+    """The column's type as the dialect writes it; None when the dialect has no rendering for the type at all.
+    Another compile error (a VARCHAR without a length on MySQL) says more itself: rendering reports it."""
     try:
         return str(column.type.compile(dialect=adapter.dialect))
-    except CompileError:  # UnsupportedCompilationError among others
+    except UnsupportedCompilationError:
         return None
+    except CompileError:
+        return ""
 
 
 def _message(adapter: Adapter, table: Table, column: Column[Any], text: str | None) -> str:
@@ -83,7 +86,7 @@ def _origin(type_: Any) -> str:
         return "PostgreSQL"
     if module.startswith("sqlalchemy.dialects."):
         return module.split(".")[2]
-    return "custom"
+    return "generic" if module.startswith("sqlalchemy.") else "custom"
 
 
 def _type_name(type_: Any) -> str:
