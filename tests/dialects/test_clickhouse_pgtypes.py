@@ -192,3 +192,18 @@ def test_an_extension_type_inside_an_array_or_only_in_a_variant_counts() -> None
     names = [e.name for e in get_adapter("postgresql").extension_elements([table])]
     assert names == ["citext", "hstore"]
     assert get_adapter("postgresql").extension_elements([sa.Table("u", md, sa.Column("a", sa.Text))]) == []
+
+
+def test_init_names_the_extensions_and_picks_an_image_that_offers_them(model: Model) -> None:
+    from atlas_provider.scaffold import atlas_hcl, plan_targets, target_extensions
+
+    adapter = get_adapter("postgresql")
+    extensions = {"postgresql": target_extensions(model, adapter)}
+    targets = plan_targets(["--path", "m"], [("postgresql", "app"), ("clickhouse", "lake")], {}, extensions)
+    text = atlas_hcl(["--path", "m"], targets)
+    assert "# postgresql: the output creates the extension(s) citext, hstore, postgis, vector, postgis_raster" in text
+    assert "no Atlas image has all of them (pgvector/pg15, postgis/15-3.4)" in text  # the model uses both
+    postgis_only = plan_targets(["--path", "m"], [("postgresql", "app")], {}, {"postgresql": ["postgis"]})
+    assert postgis_only[0].dev_url == "docker://postgis/15-3.4/dev?search_path=public"
+    plain = plan_targets(["--path", "m"], [("postgresql", "app")], {}, {"postgresql": ["citext"]})
+    assert plain[0].dev_url == "docker://postgres/15/dev?search_path=public"
