@@ -423,12 +423,13 @@ def init_command(
         source = [*_pairs("--path", path or []), *_pairs("--model", model or []),
                   *_pairs("--exclude", exclude or []), *_pairs("--include", include or [])]
         from .loading import load_model
-        from .scaffold import target_schemas
+        from .scaffold import target_extensions, target_schemas
 
         adapters = [get_adapter(d) for d in dialects]
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [], warn=warn)
         targets = plan_targets(source, [(a.name, a.role) for a in adapters],
-                               {a.name: target_schemas(loaded, a) for a in adapters})
+                               {a.name: target_schemas(loaded, a) for a in adapters},
+                               {a.name: target_extensions(loaded, a) for a in adapters})
         write_new(file, atlas_hcl(source, targets), force=force)
         return next_steps(str(file), source, targets)
 

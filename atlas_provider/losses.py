@@ -25,7 +25,7 @@ COSMETIC_KINDS = frozenset({"comment", "expression index", "partial index", "ind
 CDC_RISK = "CDC risk"
 # What happened to the object, for the report line; the default is "left out".
 WEAKENED_KINDS = {"partial index": "made full", "partial unique index": "made full",
-                  CDC_RISK: "printed as the model declares"}
+                  CDC_RISK: "printed as the model declares", "PostgreSQL type": "adapted"}
 
 
 @dataclass(frozen=True, order=True)

@@ -61,6 +61,10 @@ class _RecordingConnection:
 _SHARED_COMPILER_ELEMENTS = (CreateTable, CreateIndex)
 
 
+# `<sqlalchemy.dialects.mysql.base.MySQLTypeCompiler object at 0x7f...>` in an error: its class name is enough.
+_OBJECT_REPR = re.compile(r"<(?:[\w]+\.)*(\w+) object at 0x[0-9a-fA-F]+>")
+
+
 def compile_sql(element: ClauseElement, adapter: Adapter, table: str | None = None) -> str:
     """Compile one DDL element for the adapter's dialect; failures name the table and dialect."""
     try:
@@ -69,6 +73,7 @@ def compile_sql(element: ClauseElement, adapter: Adapter, table: str | None = No
         return str(element.compile(dialect=adapter.dialect)).strip()
     except Exception as error:  # SQLAlchemy raises CompileError, but dialects also raise others
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        detail = _OBJECT_REPR.sub(lambda found: found.group(1), detail)
         raise RenderError(f"cannot compile {type(element).__name__}: {detail}", dialect=adapter.name,
                           table=table) from error
 
@@ -119,6 +124,7 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
         emit(_event_elements(target, event_name, adapter), target if isinstance(target, Table) else None)
         _note_objects_atlas_does_not_read(out[start:], report)
 
+    emit(adapter.extension_elements(tables))
     schemas = adapter.created_schemas(tables)
     if schemas and create_schemas is not False:
         emit(adapter.schema_elements(schemas))

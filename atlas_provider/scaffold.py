@@ -65,6 +65,10 @@ LOCAL_DATABASE_EXAMPLES: dict[str, str] = {
     "clickhouse": "clickhouse://default@127.0.0.1:9000/",
     "mssql": "sqlserver://sa:pass@127.0.0.1:1433?database=dev&mode=database",
 }
+# Extensions outside PostgreSQL's contrib (which every postgres image has: citext, hstore) -> the Atlas docker
+# image that offers them (https://atlasgo.io/concepts/dev-database: docker://postgis/..., docker://pgvector/...).
+EXTENSION_IMAGES: dict[str, str] = {"postgis": "postgis/15-3.4", "postgis_raster": "postgis/15-3.4",
+                                    "vector": "pgvector/pg15"}
 # Drivers of the Atlas Pro plan (https://atlasgo.io/features#database-support).
 PRO_DRIVERS = frozenset({"clickhouse", "mssql"})
 
@@ -77,6 +81,7 @@ class Target:
     dialect: str
     program: list[str]
     schemas: tuple[str, ...] = ()  # the schemas besides the default one its tables use
+    extensions: tuple[str, ...] = ()  # the extensions its output creates (PostgreSQL)
 
     @property
     def migrations(self) -> str:
@@ -84,8 +89,31 @@ class Target:
 
     @property
     def dev_url(self) -> str | None:
-        """Atlas's docker image for the dialect, scoped to fit the model."""
-        return (DATABASE_DEV_URLS if self.schemas else DEV_URLS).get(self.dialect)
+        """Atlas's docker image for the dialect, scoped to fit the model; an image that offers the model's
+        extensions (PostGIS) where the plain one lacks them."""
+        url = (DATABASE_DEV_URLS if self.schemas else DEV_URLS).get(self.dialect)
+        images = self.extension_images
+        if url is not None and len(images) == 1:
+            url = url.replace("docker://postgres/15", f"docker://{images[0]}")
+        return url
+
+    @property
+    def extension_images(self) -> list[str]:
+        return sorted({EXTENSION_IMAGES[name] for name in self.extensions if name in EXTENSION_IMAGES})
+
+    @property
+    def extension_note(self) -> str:
+        """What the dev database must offer for the extensions the output creates, or ""."""
+        if not self.extensions:
+            return ""
+        note = (f"the output creates the extension(s) {', '.join(self.extensions)} (CREATE EXTENSION IF NOT "
+                "EXISTS), so the dev database must offer them")
+        images = self.extension_images
+        if len(images) > 1:
+            note += f"; no Atlas image has all of them ({', '.join(images)}): set the dev URL to one that does"
+        elif images:
+            note += f": the default is Atlas's {images[0]} image"
+        return note
 
     @property
     def local_example(self) -> str:
@@ -101,15 +129,18 @@ class Target:
 
 
 def plan_targets(source_args: Sequence[str], dialects: Sequence[tuple[str, str]],
-                 schemas: Mapping[str, Sequence[str]] | None = None) -> list[Target]:
+                 schemas: Mapping[str, Sequence[str]] | None = None,
+                 extensions: Mapping[str, Sequence[str]] | None = None) -> list[Target]:
     """Name an env per (dialect, role): by role (`app`, `lake`) when the role is unique, else by dialect.
-    `schemas`: per dialect, the schemas besides the default one that its tables use."""
+    `schemas`: per dialect, the schemas besides the default one that its tables use; `extensions`: per
+    dialect, the extensions its output creates."""
     roles = Counter(role for _, role in dialects)
     targets = []
     for dialect, role in dialects:
         env = role if roles[role] == 1 and role != TEMPLATE_ENV else dialect
         used = tuple((schemas or {}).get(dialect, ()))
-        targets.append(Target(env, dialect, [PROGRAM, *source_args, "--dialect", dialect], used))
+        targets.append(Target(env, dialect, [PROGRAM, *source_args, "--dialect", dialect], used,
+                              tuple((extensions or {}).get(dialect, ()))))
     return targets
 
 
@@ -119,6 +150,14 @@ def target_schemas(model: object, adapter: object) -> list[str]:
 
     tables = select(model.tables, adapter.target, {}).tables  # type: ignore[attr-defined]
     return list(adapter.created_schemas(tables))  # type: ignore[attr-defined]
+
+
+def target_extensions(model: object, adapter: object) -> list[str]:
+    """The extensions `adapter`'s output creates for the model's tables it selects."""
+    from .selection import select
+
+    tables = select(model.tables, adapter.target, {}).tables  # type: ignore[attr-defined]
+    return [element.name for element in adapter.extension_elements(tables)]  # type: ignore[attr-defined]
 
 
 def _string(text: str) -> str:
@@ -151,6 +190,7 @@ def atlas_hcl(source_args: Sequence[str], targets: Sequence[Target]) -> str:
         "# Dev databases are Atlas's docker images. To use any other EMPTY database instead, set",
         f"# {' or '.join(variables)}.",
         *(f"# {t.dialect}: {t.scope_reason}." for t in by_dialect.values() if t.scope_reason),
+        *(f"# {t.dialect}: {t.extension_note}." for t in by_dialect.values() if t.extension_note),
         "",
         'variable "dialect" {',
         "  type    = string",
@@ -222,6 +262,9 @@ def next_steps(file: str, source_args: Sequence[str], targets: Sequence[Target])
     scoped = [t for t in targets if t.scope_reason]
     if scoped:
         lines += ["", *(f"{t.dialect}: the dev database must be {t.scope_reason}." for t in scoped)]
+    extended = [t for t in targets if t.extension_note]
+    if extended:
+        lines += ["", *(f"{t.dialect}: {t.extension_note}." for t in extended)]
     missing = [t.dialect for t in targets if t.dialect not in DEV_URLS]
     if missing:
         lines += ["", "No default dev database for " + ", ".join(missing) + "; set "

@@ -385,7 +385,7 @@ def test_a_column_the_lake_drops_without_an_exclusion_is_drift(in_drift_articles
         ("articles", "id", "clickhouse", PRESENT, "Int64", (), ()),
         ("articles", "title", "postgresql", PRESENT, "VARCHAR(200)", (), ()),
         ("articles", "title", "clickhouse", PRESENT, "String", (), ()),
-        ("articles", "search_vector", "postgresql", PRESENT, "TSVECTOR", (), ()),
+        ("articles", "search_vector", "postgresql", PRESENT, "LTREE", (), ()),
         ("articles", "search_vector", "clickhouse", DROPPED, "", ("missing: no ClickHouse type",), ()),
         ("articles", "notes", "postgresql", PRESENT, "TEXT", (), ()),
         ("articles", "notes", "clickhouse", EXCLUDED, "", (), ()),
@@ -404,7 +404,7 @@ def test_the_real_lake_stores_that_column_as_string_and_says_so() -> None:
     assert result.returncode == 0
     document = json.loads(result.stdout)
     row = next(r for r in document["rows"] if r["column"] == "search_vector")
-    assert (row["status"], row["type"], row["note"]) == (ADAPTED, "String", "tsvector stored as string: not compared")
+    assert (row["status"], row["type"], row["note"]) == (ADAPTED, "String", "user_defined stored as string: not compared")
     assert {"kind": "column type", "subject": "articles.search_vector", "reason": "no ClickHouse equivalent, stored "
             "as String; choose one with info={'clickhouse': {'type': ...}}"} in document["losses"]["clickhouse"]
 

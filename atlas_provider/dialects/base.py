@@ -34,6 +34,7 @@ from sqlalchemy.sql.schema import SchemaItem
 from ..errors import UsageError
 from ..losses import LossReport
 from ..selection import APP, Target
+from .foreign_types import refuse_foreign_types
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,20 @@ class Adapter:
         of the key). Default: none."""
         return []
 
+    # ---- column types the database cannot create (foreign_types.py) ----
+    # Type text SQLAlchemy writes for another database's UserDefinedType that this one rejects (checked live).
+    rejected_type_text: ClassVar[re.Pattern[str] | None] = None
+    # The collation a case-insensitive text column (PostgreSQL's CITEXT) would get here.
+    case_insensitive_collation: ClassVar[str] = ""
+
+    def rejects_type_text(self, text: str) -> bool:
+        return self.rejected_type_text is not None and self.rejected_type_text.search(text) is not None
+
     def audit(self, tables: list[Table], report: LossReport) -> None:
-        """Record what this target cannot express. Default: comments where the dialect has none."""
+        """Refuse a column type the database cannot create; record what this target cannot express (default:
+        comments where the dialect has none)."""
+        for table in tables:
+            refuse_foreign_types(self, table)
         if getattr(self.dialect, "supports_comments", False):
             return
         for table in tables:
@@ -214,6 +227,10 @@ class Adapter:
 
     def schema_elements(self, schemas: Iterable[str]) -> list[ExecutableDDLElement]:
         return [CreateSchema(name) for name in schemas]
+
+    def extension_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
+        """Extensions to create before anything uses them (PostgreSQL's CREATE EXTENSION)."""
+        return []
 
     def named_types(self, table: Table) -> list[tuple[Column[Any], ExecutableDDLElement]]:
         """The named types `table`'s columns use, each with the statement that creates it (PostgreSQL enums

@@ -7,6 +7,8 @@ https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/sp
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from sqlalchemy import Boolean
@@ -50,6 +52,10 @@ class MSSQLAdapter(Adapter):
     index_names_per_schema = False
     # https://learn.microsoft.com/sql/relational-databases/databases/database-identifiers
     max_name_length = 128
+    # pgvector's half and sparse vectors and PostGIS rasters have no SQL Server type (2025 has VECTOR only).
+    # https://learn.microsoft.com/sql/t-sql/data-types/data-types-transact-sql
+    rejected_type_text = re.compile(r"^(HALFVEC|SPARSEVEC)\(|^raster$")
+    case_insensitive_collation = "Latin1_General_100_CI_AS_SC_UTF8"
 
     def create_dialect(self) -> Dialect:
         # deprecate_large_types: VARCHAR(max)/VARBINARY(max), as on any SQL Server since 2012,

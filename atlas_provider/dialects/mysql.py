@@ -5,6 +5,8 @@ Comments, enums and CHECK constraints compile inline; there is nothing to emit b
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -101,6 +103,9 @@ class MySQLAdapter(Adapter):
     rejects_cascading_null: ClassVar[bool] = False
     # Whose options the model's objects are read with, first first.
     option_prefixes: ClassVar[tuple[str, ...]] = ("mysql",)
+    # pgvector's half and sparse vectors exist only in PostgreSQL (MySQL 9 and MariaDB 11.7 have VECTOR only).
+    rejected_type_text = re.compile(r"^(HALFVEC|SPARSEVEC)\(")
+    case_insensitive_collation = "utf8mb4_unicode_ci"  # on MySQL 8 and MariaDB alike
 
     def create_dialect(self) -> Dialect:
         return ProviderMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
@@ -211,6 +216,9 @@ class MariaDBAdapter(MySQLAdapter):
     generated_name_in_bytes = True
     # Observed on 10.11: errno 150 "Foreign key constraint is incorrectly formed"; MySQL 8 accepts it.
     rejects_cascading_null = True
+    # Observed on 10.11: VECTOR(n) is syntax (MariaDB 11.7 added it), and so is GeoAlchemy2's MySQL spelling of an
+    # SRID (`POINT NOT NULL SRID 4326`; MariaDB writes REF_SYSTEM_ID).
+    rejected_type_text = re.compile(r"^(HALFVEC|SPARSEVEC|VECTOR)\(|\bSRID \d")
     # Observed on 10.11: a foreign key may refer to the leading columns of any index, unique or not, in the
     # index's order; other columns are errno 150. https://mariadb.com/kb/en/foreign-keys/
     referred_key = ReferredKey.INDEXED

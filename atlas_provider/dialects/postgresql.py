@@ -26,7 +26,9 @@ from sqlalchemy.dialects.postgresql import DOMAIN, ENUM
 from sqlalchemy.dialects.postgresql.base import PGDDLCompiler, PGDialect, PGIdentifierPreparer
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import ExecutableDDLElement
+from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.util import md5_hex
@@ -52,6 +54,47 @@ def _stable_enum_check(constraint: CheckConstraint) -> CheckConstraint | None:
     # Not attached to the table: the model's own constraint stays its only check.
     return CheckConstraint(cast(column, Text()).in_(kind.enums), name=name, deferrable=constraint.deferrable,
                            initially=constraint.initially, _autoattach=False)
+
+
+# Types an extension provides -> the extension. Atlas loads our text into a clean dev database, which has none
+# of them installed: the output creates each one the model uses before its first use (the dev database must
+# offer it: docker://postgis/... for PostGIS, docker://pgvector/... for vector).
+# https://www.postgresql.org/docs/15/sql-createextension.html
+EXTENSION_TYPES: dict[tuple[str, str], str] = {
+    ("sqlalchemy", "CITEXT"): "citext",
+    ("sqlalchemy", "HSTORE"): "hstore",
+    ("geoalchemy2", "Geometry"): "postgis",
+    ("geoalchemy2", "Geography"): "postgis",
+    ("geoalchemy2", "Raster"): "postgis_raster",  # PostGIS 3 keeps raster apart; it requires postgis
+    ("pgvector", "VECTOR"): "vector",
+    ("pgvector", "HALFVEC"): "vector",
+    ("pgvector", "SPARSEVEC"): "vector",
+}
+# An extension that needs another, created first.
+EXTENSION_REQUIRES = {"postgis_raster": "postgis"}
+
+
+class CreateExtension(ExecutableDDLElement):
+    """CREATE EXTENSION IF NOT EXISTS name: a database where it exists already keeps it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+@compiles(CreateExtension)
+def _create_extension(element: CreateExtension, compiler: Any, **kw: Any) -> str:
+    return f"CREATE EXTENSION IF NOT EXISTS {compiler.preparer.quote(element.name)}"
+
+
+def extension_of(type_: TypeEngine[Any]) -> str | None:
+    """The extension that provides the type (of an array's elements, of a domain's base), if any."""
+    while True:
+        item = getattr(type_, "item_type", None) or getattr(type_, "data_type", None)
+        if item is None:
+            break
+        type_ = item() if isinstance(item, type) else item
+    cls = type(type_)
+    return EXTENSION_TYPES.get((cls.__module__.partition(".")[0], cls.__name__))
 
 
 class ProviderPGDDLCompiler(PGDDLCompiler):
@@ -225,6 +268,19 @@ class PostgreSQLAdapter(Adapter):
                 if isinstance(impl, ENUM) and impl.name:
                     found.append((column, CreateEnumType(impl)))
         return found
+
+    def extension_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
+        """CREATE EXTENSION for every extension the tables' column types come from, in name order (an
+        extension another needs first)."""
+        found: set[str] = set()
+        for table in tables:
+            for column in table.columns:
+                name = extension_of(column.type._variant_mapping.get(self.dialect.name, column.type))
+                while name is not None:
+                    found.add(name)
+                    name = EXTENSION_REQUIRES.get(name)
+        ordered = sorted(found, key=lambda name: (name in EXTENSION_REQUIRES, name))
+        return [CreateExtension(name) for name in ordered]
 
     def type_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
         # Enums first: a domain may be based on one.

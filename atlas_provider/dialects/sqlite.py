@@ -7,6 +7,8 @@ https://www.sqlite.org/foreignkeys.html
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect, SQLiteIdentifierPreparer
 from sqlalchemy.engine.interfaces import Dialect
 
@@ -34,6 +36,10 @@ class SQLiteAdapter(Adapter):
                                  "referring table and every delete from the referred one fails with 'foreign "
                                  "key mismatch'")
     supports_partial_indexes = True  # https://www.sqlite.org/partialindex.html
+    # A type name's arguments are numbers (https://www.sqlite.org/lang_createtable.html, type-name):
+    # `geometry(POINT,4326)` is a syntax error.
+    rejected_type_text = re.compile(r"\([^)]*[A-Za-z]")
+    case_insensitive_collation = "NOCASE"  # https://www.sqlite.org/datatype3.html#collation
 
     def create_dialect(self) -> Dialect:
         return ProviderSQLiteDialect(paramstyle=TEXT_PARAMSTYLE)

@@ -71,6 +71,8 @@ class AppDatabase:
     def stored_value(self, family: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
         """How verify reads the app's own value: JSON and enums as the text stored, not as SQLAlchemy
         decodes them (a JSON 2.50 is not a Python float 2.5 yet, an enum label is not a member)."""
+        if family == "pgtext":  # PostgreSQL's own types, as the text it prints (pgvalues.py)
+            return _text(column)
         return self.text_value("json", column) if family in ("json", "enum") else column
 
     @contextmanager
@@ -155,7 +157,7 @@ class PostgreSQLDatabase(AppDatabase):
     example_url = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     text_values = {
         "decimal": _text, "date": _text, "time": _text, "interval": _text, "uuid": _text, "json": _text,
-        "enum": _text,
+        "enum": _text, "pgtext": _text,
         "datetime": lambda c: sa.func.to_char(sa.func.timezone("UTC", c) if getattr(c.type, "timezone", False)
                                               else c, "YYYY-MM-DD HH24:MI:SS.US"),
         "binary": lambda c: sa.func.encode(c, "hex"),

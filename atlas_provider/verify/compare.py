@@ -131,6 +131,7 @@ READERS: dict[str, Callable[[Any], Any]] = {
     "datetime": _datetime,
     "time": _time,
     "interval": _interval,
+    "pgtext": str,  # PostgreSQL's text of its own types (pgvalues.py); a typed lake column's value as text
 }
 
 

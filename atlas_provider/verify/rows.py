@@ -28,6 +28,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from ..errors import ModelError
 from ..typefacts import Facts, model_facts
+from . import pgvalues
 
 UTC = dt.timezone.utc
 
@@ -37,7 +38,9 @@ STRINGS = ["", "plain", "Grüße, 世界 🎉", "O'Reilly \"quoted\" back\\slash
 BYTES = [b"", b"\x00\xff\x00", bytes(range(256)), b"plain"]
 UUIDS = [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1), uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")]
 JSONS: list[Any] = [
-    {"nested": {"list": [1, 2.5, {"deep": None}], "flag": True}, "big": 12345678901234567890123},
+    # 2**63 and -2**63 - 1 sit just outside a 64-bit integer, where JSON readers switch to doubles
+    {"nested": {"list": [1, 2.5, {"deep": None}], "flag": True}, "big": 12345678901234567890123,
+     "u64": 2**63},
     [],
     {},
     "text é 🎉",
@@ -195,9 +198,22 @@ def column_plan(column: Column[Any], app_facts: Facts, dialect: sa.engine.Dialec
     model = model_facts(type_)
     family = "enum" if model.values else model.family  # a non-native Enum is a string of known labels
     facts = _capacity(model, app_facts)
+    postgres = pgvalues.postgres_cases(type_) if family == "other" else None
+    if postgres is not None:
+        return ColumnPlan(column.name, pgvalues.FAMILY, facts, None, tuple(postgres))
     if family not in CASES:
         return ColumnPlan(column.name, family, facts, note=f"no edge cases for {model.name or family}")
     return ColumnPlan(column.name, family, facts, None, tuple(CASES[family](facts)))
+
+
+def bound_value(plan: ColumnPlan, column: Column[Any], value: Any) -> Any:
+    """How a planned value is written: a JSON column's None as SQL NULL (not the document null), PostgreSQL
+    text as a CAST to the column's type (and its None as SQL NULL: JSONPATH's bind processor writes '{}')."""
+    if value is None:
+        return sa.null() if plan.family in ("json", pgvalues.FAMILY) else None
+    if plan.family == pgvalues.FAMILY:
+        return sa.cast(sa.literal(value, sa.Text()), column.type)
+    return value
 
 
 def _narrower(model: int | None, app: int | None) -> int | None:

@@ -23,7 +23,7 @@ from .appdb import AppDatabase, app_database
 from .compare import ColumnDrift, TableDrift, compare_rows
 from .lake import Lake, LakeError, scratch_lake
 from .report import VerifyReport
-from .rows import ColumnPlan, TablePlan, column_plan, insertion_order, plan_table
+from .rows import ColumnPlan, TablePlan, bound_value, column_plan, insertion_order, plan_table
 from .transport import Route, apply_cdc, check_reader, read_app, read_lake, route, send_all
 
 LAKE_DIALECT = "clickhouse"
@@ -132,9 +132,8 @@ def _shared_tables(app: Schema, lake: Schema) -> dict[str, str]:
 
 
 def _bindable(plan: TablePlan, row: dict[str, Any]) -> dict[str, Any]:
-    """A row SQLAlchemy binds as meant: a JSON column's None is SQL NULL, not the JSON document null."""
-    return {name: sa.null() if value is None and plan.columns[name].family == "json" else value
-            for name, value in row.items()}
+    """A row SQLAlchemy binds as meant (rows.bound_value)."""
+    return {name: bound_value(plan.columns[name], plan.table.c[name], value) for name, value in row.items()}
 
 
 def _tame(plan: TablePlan, row: dict[str, Any]) -> dict[str, Any]:

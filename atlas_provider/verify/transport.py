@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from ..errors import UsageError
 from .appdb import AppDatabase
 from .lake import Lake, LakeError, quote, relation
-from .rows import TablePlan
+from .rows import TablePlan, bound_value
 
 REPLACING = "ReplacingMergeTree"
 INITIAL, UPDATED, DELETED = 1, 2, 3  # CDC versions of the three writes
@@ -191,8 +191,7 @@ def apply_cdc(route: Route, app: AppDatabase, connection: Connection, lake: Lake
         changed[route.version] = max(c for c in route.plan.columns[route.version].cases if c is not None)
     if changed:
         target = key_of(route, rows[0])
-        bound = {n: sa.null() if v is None and route.plan.columns[n].family == "json" else v
-                 for n, v in changed.items()}
+        bound = {n: bound_value(route.plan.columns[n], table.c[n], v) for n, v in changed.items()}
         connection.execute(table.update().where(*[table.c[k] == v for k, v in target.items()]).values(bound))
         send(route, app, connection, lake, where=target, version=UPDATED)
         done.append("update")

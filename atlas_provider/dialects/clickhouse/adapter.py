@@ -104,6 +104,9 @@ class ClickHouseAdapter(Adapter):
                 if not clickhouse_info(column).get("type") and types.too_precise(column.type):
                     report.add("decimal precision", subject, "ClickHouse's Decimal holds at most 76 digits; stored "
                                "as String, exactly")
+                adaptation = types.adaptation(column.type, compiler_.profile(column))
+                if adaptation and not clickhouse_info(column).get("type"):
+                    report.add("PostgreSQL type", subject, adaptation)
                 if not clickhouse_info(column).get("type") and types.unmapped(column.type):
                     report.add("column type", subject, "no ClickHouse equivalent, stored as String; choose one with "
                                "info={'clickhouse': {'type': ...}}")

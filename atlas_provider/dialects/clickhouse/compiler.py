@@ -121,7 +121,7 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
             return str(info["type"])
         types = self.dialect.type_compiler_instance
         options = {key: info[key] for key in ("timezone", "nullable_elements") if key in info}
-        inner = types.process(column.type, **options)
+        inner = types.process(column.type, profile=self.profile(column), **options)
         if is_native(types.resolve(column.type)):
             return inner
         if column.nullable and self.lost_nullability(column) is None:
@@ -140,9 +140,16 @@ class ClickHouseDDLCompiler(compiler.DDLCompiler):
         types = self.dialect.type_compiler_instance
         if is_native(types.resolve(column.type)):
             return None
-        if not types.can_be_nullable(column.type):
+        if not types.can_be_nullable(column.type, self.profile(column)):
             return "ClickHouse cannot make arrays, maps or JSON objects Nullable"
         return None
+
+    def profile(self, column: Column[Any]) -> str:
+        """The pipeline profile that writes the column's table (its CDC tool, else the `cdc_tool` setting):
+        PostgreSQL-only types get the column that tool creates (pgtypes.py)."""
+        table = column.table if isinstance(getattr(column, "table", None), Table) else None
+        cdc = self.table_spec(table).cdc if table is not None else None
+        return cdc.tool if cdc is not None else self.dialect.settings.cdc_tool
 
     def column_default(self, column: Column[Any]) -> ColumnDefault | None:
         info_default = clickhouse_info(column).get("default")

@@ -7,7 +7,9 @@ ClickHouse 23.11 unless a setting asks for it (``json_type = "JSON"``).
 https://clickhouse.com/docs/en/sql-reference/data-types
 
 Dialect-specific types (PostgreSQL ``JSONB``, MySQL ``LONGTEXT``, SQL Server ``DATETIME2`` ...) are
-rendered through the nearest generic SQLAlchemy type in their class hierarchy. A type with no generic
+rendered through the nearest generic SQLAlchemy type in their class hierarchy. PostgreSQL's own types
+(INET, HSTORE, MONEY, PostGIS, pgvector ...) get the column the table's pipeline profile writes into
+(``pgtypes.py``; the ``profile`` keyword, given by the DDL compiler per table). A type with no generic
 ancestor we know is stored as ``String``, and ``unmapped()`` says so, for the loss report.
 
 Models written for `clickhouse-sqlalchemy` keep their types: its classes already name ClickHouse types,
@@ -24,6 +26,8 @@ from typing import Any
 from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.compiler import GenericTypeCompiler
 from sqlalchemy.sql.type_api import TypeEngine, to_instance
+
+from .pgtypes import lake_type, postgres_type
 
 # Float(precision) counts binary digits; up to 24 fit a 32-bit float (as in PostgreSQL).
 FLOAT32_MAX_PRECISION = 24
@@ -75,9 +79,13 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
             type_ = type_.type_engine(self.dialect)
 
     def _visitor(self, type_: TypeEngine[Any]) -> Callable[..., str] | None:
-        """The visit method of the most specific class in the type's hierarchy that we know."""
+        """The visit method of the most specific class in the type's hierarchy that we know. Not SQLAlchemy's
+        visit_user_defined: a UserDefinedType's get_col_spec() is its own database's text (`LTREE`,
+        `geometry(POINT,4326)`), which ClickHouse cannot load; such a type is unmapped, stored as String."""
         for cls in type(type_).__mro__:
             name = cls.__dict__.get("__visit_name__")
+            if name == "user_defined":
+                return None
             if isinstance(name, str):
                 visit = getattr(self, f"visit_{name}", None)
                 if visit is not None:
@@ -87,7 +95,7 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
     def unmapped(self, type_: TypeEngine[Any]) -> bool:
         """True when the type has no ClickHouse counterpart and is stored as String."""
         type_ = self.resolve(type_)
-        if is_native(type_) or isinstance(type_, sqltypes.Interval):
+        if is_native(type_) or lake_type(type_, "generic") is not None:
             return False
         if isinstance(type_, sqltypes.ARRAY):
             return self.unmapped(to_instance(type_.item_type))
@@ -97,20 +105,33 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
         type_ = self.resolve(type_)
         if is_clickhouse_sqlalchemy(type_):
             return self._clickhouse_sqlalchemy(type_)
-        if isinstance(type_, sqltypes.Interval):
-            return self.visit_INTERVAL(type_)
+        lake = lake_type(type_, kw.get("profile", self._settings.cdc_tool))
+        if lake is not None:
+            return lake.type
         visit = self._visitor(type_)
         return visit(type_, **kw) if visit is not None else "String"
 
     # ---- what the column layer needs to know -----------------------------------------------
 
-    def can_be_nullable(self, type_: TypeEngine[Any]) -> bool:
+    def can_be_nullable(self, type_: TypeEngine[Any], profile: str | None = None) -> bool:
         """Whether ClickHouse can wrap the type in Nullable: not arrays, maps or JSON objects.
         https://clickhouse.com/docs/en/sql-reference/data-types/nullable"""
         type_ = self.resolve(type_)
-        if isinstance(type_, sqltypes.ARRAY) or type(type_).__visit_name__ == "HSTORE":
+        lake = lake_type(type_, profile or self._settings.cdc_tool)
+        if lake is not None:
+            return not lake.type.startswith(("Array(", "Map("))
+        if isinstance(type_, sqltypes.ARRAY):
             return False
         return not (isinstance(type_, sqltypes.JSON) and self._settings.json_type == "JSON")
+
+    def adaptation(self, type_: TypeEngine[Any], profile: str | None = None) -> str | None:
+        """How a PostgreSQL-only type's values reach the lake under `profile`, when they change form
+        (`INET -> String: its text, netmask included`); None otherwise."""
+        type_ = self.resolve(type_)
+        lake = lake_type(type_, profile or self._settings.cdc_tool)
+        if lake is None or not lake.adaptation:
+            return None
+        return f"{str(postgres_type(type_)).upper()} -> {lake.type}: {lake.adaptation}"
 
     def is_native_enum(self, type_: TypeEngine[Any]) -> bool:
         """An enum rendered as Enum8/Enum16 (the enum_type setting)."""
@@ -217,9 +238,7 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
 
     visit_unicode = visit_text = visit_unicode_text = visit_string
     visit_VARCHAR = visit_NVARCHAR = visit_CHAR = visit_NCHAR = visit_TEXT = visit_CLOB = visit_NCLOB = visit_string
-    visit_large_binary = visit_BLOB = visit_BINARY = visit_VARBINARY = visit_string
-    # Addresses and documents without a ClickHouse type of their own (IPv4/IPv6 would split inet's family).
-    visit_INET = visit_CIDR = visit_MACADDR = visit_MACADDR8 = visit_XML = visit_string
+    visit_large_binary = visit_BLOB = visit_BINARY = visit_VARBINARY = visit_XML = visit_string
 
     # ---- dates and times -------------------------------------------------------------------
 
@@ -242,10 +261,6 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
         return "String"
 
     visit_TIME = visit_time
-
-    def visit_INTERVAL(self, type_: Any, **kw: Any) -> str:
-        # ClickHouse's Interval types cannot be stored in tables.
-        return "String"
 
     # ---- identifiers, enums, documents, arrays -----------------------------------------------
 
@@ -270,9 +285,6 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
         return "JSON" if self._settings.json_type == "JSON" else "String"
 
     visit_JSONB = visit_JSON
-
-    def visit_HSTORE(self, type_: Any, **kw: Any) -> str:
-        return "Map(String, Nullable(String))"
 
     def visit_ARRAY(self, type_: Any, **kw: Any) -> str:
         """Array(Nullable(T)): SQLAlchemy's ARRAY says nothing about its elements, and a PostgreSQL array

@@ -1,0 +1,43 @@
+"""`verify` with PostgreSQL's own types (issue 20): edge-case rows of INET, CIDR, MACADDR, TSVECTOR, HSTORE,
+ranges, MONEY, bit strings, OID, intervals with months, JSONB and PostGIS shapes go through ClickHouse's
+postgresql() reader (23.10 here, the current chDB in CI's chdb leg) and are compared value by value."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support.backends import BACKENDS
+from tests.support.provider import run_provider
+from tests.verify.test_verify_live import MODELS, drifting
+
+pytest.importorskip("chdb", reason="verify moves rows into ClickHouse through chDB (the verify extra)")
+pytestmark = [pytest.mark.clickhouse, pytest.mark.live]
+
+DRIFT_EXIT = 3
+
+
+def verify(*args: str) -> object:
+    url = BACKENDS["postgresql"].server_url().render_as_string(hide_password=False)  # type: ignore[attr-defined]
+    return run_provider("verify", "--dialect", "postgresql", "--dialect", "clickhouse", "--app-url", url,
+                        "--path", "every_type.py", *args, cwd=MODELS / "pgtypes", env={"PYTHONPATH": ""}, timeout=300)
+
+
+def test_the_generic_profile_moves_every_value_unchanged() -> None:
+    result = verify("--format", "json")
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    report = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert report["drift"] == []
+    notes = " ".join(report["notes"])
+    # every type with edge cases was generated: only the raster and the array of addresses are not
+    assert "not generated: tile (no edge cases for user_defined), addresses (array of other)" in notes
+
+
+@pytest.mark.full
+def test_a_batch_copy_into_the_debezium_lake_changes_exactly_its_typed_columns() -> None:
+    """The sink's typed columns (Decimal, Bool, Int64) cannot parse what the reader hands over: a batch copy
+    is not that pipeline, and verify says which columns it would change."""
+    result = verify("--format", "json", "--setting", "clickhouse:cdc_tool=debezium")
+    assert result.returncode == DRIFT_EXIT, result.stderr  # type: ignore[attr-defined]
+    assert drifting(result) == {"portable.amount", "things.amount", "things.flag", "things.span", "things.pg_span"}
