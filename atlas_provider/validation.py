@@ -162,10 +162,17 @@ def _referred_key_defect(table: Table, fk: ForeignKeyConstraint, referred: list[
                          adapter: Adapter) -> Defect | None:
     """Whether the columns `fk` refers to are what this database needs (see ReferredKey)."""
     names = tuple(c.name for c in referred)
-    keys = _unique_keys(referred[0].table, selection, adapter)
+    parent = referred[0].table
+    found = _unique_keys(parent, selection, adapter)
+    subject = _fk_subject(fk, referred)
+    unusable = [(columns, problem) for columns, item in found
+                if frozenset(columns) == frozenset(names) and (problem := adapter.referred_key_problem(parent, item))]
+    keys = [columns for columns, item in found if not adapter.referred_key_problem(parent, item)]
     if names in keys or (not adapter.referred_key_in_order and frozenset(names) in {frozenset(k) for k in keys}):
         return None
-    subject = _fk_subject(fk, referred)
+    if unusable and not _leads_an_index(names, parent, selection, adapter):
+        return Defect(table, fk, subject, f"the referenced key is no key {adapter.name} can refer to: {unusable[0][1]}",
+                      "refer to the primary key, or to a unique key of whole columns within the limit")
     advice = "mark it unique (unique=True or a UniqueConstraint) or refer to the primary key"
     reordered = [key for key in keys if frozenset(key) == frozenset(names)]
     if reordered and adapter.referred_key is not ReferredKey.ANYTHING:
@@ -174,25 +181,28 @@ def _referred_key_defect(table: Table, fk: ForeignKeyConstraint, referred: list[
                       f"({order}), which {adapter.name} rejects", f"refer to them in the key's order ({order})")
     these = "the referenced columns are" if len(names) > 1 else "the referenced column is"
     if adapter.referred_key is ReferredKey.UNIQUE:
-        return Defect(table, fk, subject, f"{these} neither the primary key nor unique, which {adapter.name} rejects",
+        return Defect(table, fk, subject, f"{these} neither the primary key nor unique, which {adapter.name} rejects"
+                      + (f" ({adapter.non_unique_reference_note})" if adapter.non_unique_reference_note else ""),
                       advice)
-    if adapter.referred_key is ReferredKey.INDEXED and not _leads_an_index(names, referred[0].table, selection):
+    if adapter.referred_key is ReferredKey.INDEXED and not _leads_an_index(names, parent, selection, adapter):
         return Defect(table, fk, subject, f"{these} neither unique nor the leading columns of an index, which "
                       f"{adapter.name} rejects", advice)
     return Defect(table, fk, subject, f"{these} neither the primary key nor unique; {adapter.non_unique_reference_note}",
                   advice, Verdict.ACCEPTED)
 
 
-def _unique_keys(table: Table, selection: Selection, adapter: Adapter) -> list[tuple[str, ...]]:
-    """The column tuples this target makes unique on `table`: its primary key, unique constraints, and unique
-    indexes on plain columns over every row (lower(email), or WHERE active, does not make a column unique)."""
+def _unique_keys(table: Table, selection: Selection, adapter: Adapter) -> list[tuple[tuple[str, ...], SchemaItem]]:
+    """The column tuples this target makes unique on `table`, each with its key: the primary key, unique
+    constraints, and unique indexes on plain columns over every row (lower(email), or WHERE active, does not
+    make a column unique)."""
     gone = selection.excluded_items.get(table.fullname, [])
-    keys = [tuple(c.name for c in table.primary_key.columns)]
-    keys += [tuple(c.name for c in con.columns) for con in table.constraints
+    keys: list[tuple[tuple[str, ...], SchemaItem]] = [(tuple(c.name for c in table.primary_key.columns),
+                                                       table.primary_key)]
+    keys += [(tuple(c.name for c in con.columns), con) for con in table.constraints
              if isinstance(con, UniqueConstraint) and con not in gone]
-    keys += [tuple(c.name for c in ix.columns) for ix in table.indexes
+    keys += [(tuple(c.name for c in ix.columns), ix) for ix in table.indexes
              if ix not in gone and _whole_columns_unique(ix, adapter)]
-    return [key for key in keys if key]
+    return [(columns, item) for columns, item in keys if columns]
 
 
 def _whole_columns_unique(index: Index, adapter: Adapter) -> bool:
@@ -205,14 +215,14 @@ def _plain(index: Index) -> bool:
     return all(isinstance(expression, Column) for expression in index.expressions)
 
 
-def _leads_an_index(names: tuple[str, ...], table: Table, selection: Selection) -> bool:
-    """InnoDB takes a foreign key to the leading columns of any index, in the index's order."""
+def _leads_an_index(names: tuple[str, ...], table: Table, selection: Selection, adapter: Adapter) -> bool:
+    """InnoDB takes a foreign key to the leading columns of any index it can use, in the index's order."""
     gone = selection.excluded_items.get(table.fullname, [])
-    indexed = [tuple(c.name for c in table.primary_key.columns)]
-    indexed += [tuple(c.name for c in con.columns) for con in table.constraints
-                if isinstance(con, UniqueConstraint) and con not in gone]
-    indexed += [tuple(c.name for c in ix.columns) for ix in table.indexes if ix not in gone and _plain(ix)]
-    return any(key[: len(names)] == names for key in indexed)
+    indexed: list[SchemaItem] = [table.primary_key]
+    indexed += [con for con in table.constraints if isinstance(con, UniqueConstraint) and con not in gone]
+    indexed += [ix for ix in table.indexes if ix not in gone and _plain(ix)]
+    return any(tuple(c.name for c in key.columns)[: len(names)] == names  # type: ignore[attr-defined]
+               and not adapter.referred_key_problem(table, key) for key in indexed)  # type: ignore[arg-type]
 
 
 def _referred_column(element: ForeignKey, tables: dict[str, Table]) -> Column:
@@ -325,7 +335,8 @@ def _key_size_defects(selection: Selection, adapter: Adapter) -> list[Defect]:
             kind = "index" if isinstance(key, Index) else "unique constraint"
             subject = f"{kind} {key.name!r} on {table.fullname}" if isinstance(key.name, str) else \
                 f"{kind} on {table.fullname} ({_names(key)})"
-            found.append(Defect(table, key, subject, refusal.problem, refusal.advice, kind=kind))
+            verdict = Verdict.ACCEPTED if refusal.accepted else Verdict.REJECTED
+            found.append(Defect(table, key, subject, refusal.problem, refusal.advice, verdict, kind=kind))
     return found
 
 

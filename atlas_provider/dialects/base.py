@@ -67,6 +67,7 @@ class Refusal:
 
     problem: str
     advice: str
+    accepted: bool = False  # the database takes it nevertheless (and changes it): emitted, with a warning
 
 
 def index_key(index: Index) -> tuple[str, str]:
@@ -175,6 +176,11 @@ class Adapter:
         """Indexes and unique constraints of `table` this database rejects for a reason of its own (the size
         of the key). Default: none."""
         return []
+
+    def referred_key_problem(self, table: Table, key: Index | UniqueConstraint) -> str | None:
+        """Why this database cannot use a unique key or index of `table` as a foreign key's referred key
+        although it covers the columns (MySQL: a prefix index). Default: it can."""
+        return None
 
     def audit(self, tables: list[Table], report: LossReport) -> None:
         """Record what this target cannot express. Default: comments where the dialect has none."""

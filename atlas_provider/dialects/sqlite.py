@@ -16,13 +16,13 @@ from .base import TEXT_PARAMSTYLE, Adapter, ReferredKey
 class SQLiteAdapter(Adapter):
     name = "sqlite"
     flatten_schemas = True
-    # CREATE TABLE checks nothing about the columns a foreign key refers to; with PRAGMA foreign_keys=ON
-    # every write the key is checked on fails ("foreign key mismatch") unless they are a unique key.
-    # https://www.sqlite.org/foreignkeys.html#fk_indexes
-    referred_key = ReferredKey.ANYTHING
-    non_unique_reference_note = ("sqlite creates it, but with PRAGMA foreign_keys=ON every insert into the "
-                                 "referring table and every delete from the referred one fails with 'foreign "
-                                 "key mismatch'")
+    # CREATE TABLE checks nothing about the columns a foreign key refers to, but once PRAGMA foreign_keys=ON every
+    # insert into the referring table fails ("foreign key mismatch") unless they are the primary key or a unique
+    # key, and so does Atlas's `migrate apply` on a ?_fk=1 database, which runs PRAGMA foreign_key_check:
+    # accepted at CREATE is not accepted. https://www.sqlite.org/foreignkeys.html#fk_indexes
+    referred_key = ReferredKey.UNIQUE
+    non_unique_reference_note = ("sqlite creates it, but fails every insert with 'foreign key mismatch' once "
+                                 "foreign keys are on, as Atlas's migrate apply has them")
     supports_partial_indexes = True  # https://www.sqlite.org/partialindex.html
 
     def create_dialect(self) -> Dialect:
