@@ -90,6 +90,9 @@ def build_schema(
         )
     judged = review(model, selection, adapter, skip_defects=skip_defects)
     selection = judged.selection
+    for dependent in judged.dependents:  # what went with what was left out (closure.py)
+        if not dependent.moot:
+            report.add(dependent.kind, dependent.subject, dependent.cause)
     try:
         tables = adapt(selection, adapter, report)
     except InvalidRequestError as error:  # e.g. two schemas' tables collide once schemas are flattened

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -31,6 +32,7 @@ from sqlalchemy.exc import NoReferencedColumnError, NoReferencedTableError
 from sqlalchemy.sql.elements import _truncated_label
 from sqlalchemy.sql.schema import SchemaItem
 
+from .closure import Dependent, close
 from .dialects.base import Adapter, ReferredKey
 from .duplicates import foreign_key_fingerprint
 from .errors import ModelError
@@ -64,11 +66,13 @@ class Defect:
 @dataclass
 class Review:
     """What one target makes of the model's defects: the selection without the objects left out, the
-    objects left out under --skip-defects, and the stderr lines (warnings and notes)."""
+    objects left out under --skip-defects, the stderr lines (warnings and notes), and what went with what
+    was left out (closure.py; the caller reports them as losses)."""
 
     selection: Selection
     skipped: list[Defect]
     notes: list[str]
+    dependents: list[Dependent] = dataclasses.field(default_factory=list)
 
 
 def review(model: Model, selection: Selection, adapter: Adapter, *, skip_defects: bool = False) -> Review:
@@ -77,6 +81,9 @@ def review(model: Model, selection: Selection, adapter: Adapter, *, skip_defects
     Raises ModelError for the first object the target rejects, unless `skip_defects`, which leaves every
     such object out instead. Identical duplicate indexes are left out but one, with a note.
     """
+    resolve, holds = _closure_rules(model, adapter)
+    unrestricted = dataclasses.replace(selection, excluded_columns={}, excluded_items={})
+    selection, dependents = close(selection, unrestricted, resolve, holds, foreign_keys=adapter.supports_foreign_keys)
     defects = find_defects(model, selection, adapter)
     rejected = [d for d in defects if d.verdict is Verdict.REJECTED]
     if rejected and not skip_defects:
@@ -84,7 +91,29 @@ def review(model: Model, selection: Selection, adapter: Adapter, *, skip_defects
         raise ModelError(f"{first.subject}: {first.problem}; {_way_on(model, first)}", where=_place(model, first.table))
     left_out = [d for d in defects if d.verdict is not Verdict.ACCEPTED]
     notes = [_note(model, d, adapter) for d in defects]
-    return Review(_without(selection, left_out), rejected, notes)
+    judged, more = close(_without(selection, left_out), selection, resolve, holds,
+                         foreign_keys=adapter.supports_foreign_keys)
+    return Review(judged, rejected, notes, dependents + more)
+
+
+def _closure_rules(model: Model, adapter: Adapter) -> tuple[Callable[[ForeignKey], Column | None],
+                                                            Callable[[ForeignKeyConstraint, list[Column], Selection],
+                                                                     bool]]:
+    """How closure.py resolves a foreign key's referred column, and whether this target takes a foreign key to
+    what a selection keeps of the referred table (the rules of `_referred_key_defect`)."""
+    tables = {table.fullname: table for table in model.tables}
+
+    def resolve(element: ForeignKey) -> Column | None:
+        try:
+            return _referred_column(element, tables)
+        except (NoReferencedTableError, NoReferencedColumnError):
+            return None
+
+    def holds(fk: ForeignKeyConstraint, referred: list[Column], selection: Selection) -> bool:
+        defect = _referred_key_defect(fk.table, fk, referred, selection, adapter)
+        return defect is None or defect.verdict is not Verdict.REJECTED
+
+    return resolve, holds
 
 
 def find_defects(model: Model, selection: Selection, adapter: Adapter) -> list[Defect]:

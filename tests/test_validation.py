@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
 
 from atlas_provider import Model, ModelError, build_schema, check_model
+from atlas_provider.errors import UnsupportedError
 from atlas_provider.api import Schema
 from atlas_provider.loading import Origin, table_key
 from tests.defect_models import ACCEPTED, CLEAN, DEFECT_CASES, DIALECTS, REJECTED, DefectCase
@@ -167,22 +168,35 @@ def _partial_unique_index(customers: Table) -> None:
     sa.Index("ix_customers_email", customers.c.email, unique=True, postgresql_where=customers.c.id > 0)
 
 
-@pytest.mark.parametrize("make_unique", [_excluded_unique_constraint, _partial_unique_index],
-                         ids=["a unique constraint postgresql does not get",
-                              "an index partial only where its dialect reads postgresql_where"])
-def test_uniqueness_as_the_target_gets_it(make_unique) -> None:  # type: ignore[no-untyped-def]
-    """The referred key counts where the target has it: SQL Server gets the constraint, and for it the
-    postgresql_where index is a plain unique index; PostgreSQL has neither."""
+def _orders_to_email(make_unique) -> Model:  # type: ignore[no-untyped-def]
     metadata = MetaData()
     customers = Table("customers", metadata, Column("id", Integer, primary_key=True), Column("email", String(200)))
     make_unique(customers)
     Table("orders", metadata, Column("id", Integer, primary_key=True),
           Column("email", String(200), ForeignKey("customers.email")))
-    model = model_of(metadata)
+    return model_of(metadata)
+
+
+def test_uniqueness_as_the_target_gets_it() -> None:
+    """The referred key counts where the target has it: for SQL Server the postgresql_where index is a plain
+    unique index; PostgreSQL has none, a defect."""
+    model = _orders_to_email(_partial_unique_index)
     # The partial index made full on SQL Server is an integrity loss (tests/test_losses.py): allowed here.
     assert "REFERENCES customers (email)" in build_schema(model, "mssql", allow_loss=True).text
     with pytest.raises(ModelError, match="which postgresql rejects"):
         build_schema(model, "postgresql")
+
+
+def test_a_foreign_key_to_a_key_the_model_excludes_is_a_loss_naming_both() -> None:
+    """Excluding the unique key takes out the foreign key that needs it: one line naming both, and
+    --allow-loss prints the rest, which has neither."""
+    model = _orders_to_email(_excluded_unique_constraint)
+    assert "REFERENCES customers (email)" in build_schema(model, "mssql").text
+    with pytest.raises(UnsupportedError) as raised:
+        build_schema(model, "postgresql")
+    assert "foreign key left out (it needs unique constraint (email) on customers, which is left out): " \
+           "orders.email -> customers.email" in str(raised.value)
+    assert "REFERENCES" not in build_schema(model, "postgresql", allow_loss=True).text
 
 
 def test_the_first_rejected_defect_is_reported_and_every_one_skipped() -> None:
