@@ -48,6 +48,8 @@ class Selection:
     excluded_tables: list[Table] = field(default_factory=list)
     excluded_columns: dict[str, list[str]] = field(default_factory=dict)
     excluded_items: dict[str, list[SchemaItem]] = field(default_factory=dict)  # indexes, constraints
+    # comments left out (--skip-defects): "" for the table's, else the column's name
+    dropped_comments: dict[str, list[str]] = field(default_factory=dict)
 
     def includes(self, table: Table) -> bool:
         return table.fullname in self._names
@@ -58,7 +60,7 @@ class Selection:
     @property
     def changes_tables(self) -> bool:
         """True when some kept table loses a column, index or constraint, so it must be copied."""
-        return bool(self.excluded_columns or self.excluded_items)
+        return bool(self.excluded_columns or self.excluded_items or self.dropped_comments)
 
 
 def info_of(item: SchemaItem) -> dict:

@@ -17,7 +17,6 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -33,34 +32,17 @@ from sqlalchemy.sql.elements import _truncated_label
 from sqlalchemy.sql.schema import SchemaItem
 
 from .closure import Dependent, close
+from .defects import Defect, Verdict
 from .dialects.base import Adapter, ReferredKey
 from .duplicates import foreign_key_fingerprint
 from .errors import ModelError
+from .limits import limit_defects
 from .loading import Model
 from .selection import Selection, atlas_info, kept_foreign_keys
 
 # Folders that hold installed distributions: a model defined there is not the user's to edit.
 INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 SKIP_HINT = "skip-defects = true under [tool.atlas-provider] in pyproject.toml"
-
-
-class Verdict(Enum):
-    REJECTED = "rejected"  # the target's database refuses it: an error, or left out under --skip-defects
-    ACCEPTED = "accepted"  # the database takes it although it is a defect: emitted, with a warning
-    DUPLICATE = "duplicate"  # declared again identically: emitted once, with a note
-
-
-@dataclass(frozen=True)
-class Defect:
-    """One object of the model that is a defect for one target."""
-
-    table: Table  # the table that declares it
-    item: SchemaItem  # the foreign key or index; leaving it out is the way past
-    subject: str  # "foreign key orders.email -> customers.email", "index 'ix_a' on customers"
-    problem: str
-    advice: str  # what the model's owner can change
-    verdict: Verdict = Verdict.REJECTED
-    kind: str = "foreign key"  # what --skip-defects leaves out
 
 
 @dataclass
@@ -86,8 +68,9 @@ def review(model: Model, selection: Selection, adapter: Adapter, *, skip_defects
     selection, dependents = close(selection, unrestricted, resolve, holds, foreign_keys=adapter.supports_foreign_keys)
     defects = find_defects(model, selection, adapter)
     rejected = [d for d in defects if d.verdict is Verdict.REJECTED]
-    if rejected and not skip_defects:
-        first = rejected[0]
+    stuck = [d for d in rejected if not d.can_leave_out]
+    if stuck or rejected and not skip_defects:
+        first = (stuck or rejected)[0]
         raise ModelError(f"{first.subject}: {first.problem}; {_way_on(model, first)}", where=_place(model, first.table))
     left_out = [d for d in defects if d.verdict is not Verdict.ACCEPTED]
     notes = [_note(model, d, adapter) for d in defects]
@@ -125,6 +108,7 @@ def find_defects(model: Model, selection: Selection, adapter: Adapter) -> list[D
     defects += _index_defects(selection, adapter)
     defects += _name_length_defects(selection, adapter)
     defects += _key_size_defects(selection, adapter)
+    defects += limit_defects(selection, adapter)
     first: dict[int, Defect] = {}
     for defect in defects:
         first.setdefault(id(defect.item), defect)  # one defect per object: the first found says why
@@ -414,13 +398,19 @@ def _name_length_defects(selection: Selection, adapter: Adapter) -> list[Defect]
 
 
 def _without(selection: Selection, defects: list[Defect]) -> Selection:
-    """The selection with the defects' objects left out (adapting.py then drops them from its copies)."""
+    """The selection with the defects' objects left out (adapting.py then drops them from its copies); a comment
+    left out is the table's or column's comment, not the table or column."""
     if not defects:
         return selection
     excluded = {name: list(items) for name, items in selection.excluded_items.items()}
+    comments = {name: list(names) for name, names in selection.dropped_comments.items()}
     for defect in defects:
-        excluded.setdefault(defect.table.fullname, []).append(defect.item)
-    return dataclasses.replace(selection, excluded_items=excluded)
+        if defect.kind == "comment":
+            comments.setdefault(defect.table.fullname, []).append(getattr(defect.item, "key", "") if
+                                                                  isinstance(defect.item, Column) else "")
+        else:
+            excluded.setdefault(defect.table.fullname, []).append(defect.item)
+    return dataclasses.replace(selection, excluded_items=excluded, dropped_comments=comments)
 
 
 def _note(model: Model, defect: Defect, adapter: Adapter) -> str:
@@ -434,6 +424,8 @@ def _note(model: Model, defect: Defect, adapter: Adapter) -> str:
 
 def _way_on(model: Model, defect: Defect) -> str:
     """The concrete change for a model the user owns; --skip-defects for an installed one."""
+    if not defect.can_leave_out:
+        return defect.advice  # --skip-defects cannot help
     skip = f"--skip-defects leaves this {defect.kind} out (or {SKIP_HINT})"
     origin = model.origin(defect.table)
     if origin is None:

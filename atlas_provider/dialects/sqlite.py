@@ -23,6 +23,11 @@ class SQLiteAdapter(Adapter):
     referred_key = ReferredKey.UNIQUE
     non_unique_reference_note = ("sqlite creates it, but fails every insert with 'foreign key mismatch' once "
                                  "foreign keys are on, as Atlas's migrate apply has them")
+    # The tokenizer ends a string literal at a NUL ("unrecognized token"): https://www.sqlite.org/lang_expr.html
+    rejects_nul = True
+    # Every name is compared without regard to ASCII case ("duplicate column name", "index ix_a already exists",
+    # "table users already exists"): https://www.sqlite.org/lang_keywords.html
+    case_insensitive_names = frozenset({"table", "column", "index"})
     supports_partial_indexes = True  # https://www.sqlite.org/partialindex.html
 
     def create_dialect(self) -> Dialect:
