@@ -31,7 +31,7 @@ from sqlalchemy.sql.elements import ClauseElement, TextClause
 from sqlalchemy.sql.schema import SchemaItem
 
 from .errors import ModelError
-from .selection import Selection
+from .selection import Selection, wanted
 
 # The column a foreign key element refers to, or None when the model lacks it (validation.py refuses that).
 Resolver = Callable[[ForeignKey], "Column | None"]
@@ -79,6 +79,7 @@ def _one_round(current: Selection, before: Selection, resolve: Resolver, key_hol
     for table in current.tables:
         gone = set(current.excluded_columns.get(table.fullname, []))
         gone_items = current.excluded_items.get(table.fullname, [])
+        by_model = {c.name for c in table.columns if not wanted(c, current.target)}  # moot only over these
         for column in table.columns:
             computed = column.computed
             if column.name in gone or computed is None:
@@ -95,18 +96,21 @@ def _one_round(current: Selection, before: Selection, resolve: Resolver, key_hol
             if index in gone_items:
                 continue
             where = index.dialect_kwargs.get(f"{current.target.dialect}_where")
-            used = next(filter(None, (_mentioned(e, gone) for e in [*index.expressions, where])), None)
-            if used:
-                kind = "unique index" if index.unique else "index"
-                yield Dependent(table, index, ("partial " + kind) if where is not None else kind,
-                                f"{table.fullname}.{index.name}", f"it covers {table.name}.{used}, which is left out",
-                                moot=_own_columns(index) <= gone and not _opaque(index))
+            used = next(filter(None, (_mentioned(e, gone) for e in index.expressions)), None)
+            in_where = _mentioned(where, gone) if used is None else None
+            if used or in_where:
+                how = f"it covers {table.name}.{used}" if used else f"its {current.target.dialect}_where uses " \
+                    f"{table.name}.{in_where}"
+                yield Dependent(table, index, "unique index" if index.unique else "index",
+                                f"{table.fullname}.{index.name}", f"{how}, which is left out",
+                                moot=bool(used) and _own_columns(index) <= by_model and not _opaque(index))
         for constraint in sorted(table.constraints, key=lambda c: (type(c).__name__, str(c.name or ""))):
             if constraint is table.primary_key or constraint in gone_items:
                 continue
             if isinstance(constraint, ForeignKeyConstraint):
                 if foreign_keys:
-                    yield from _foreign_key(table, constraint, current, before, resolve, key_holds, left_out_tables)
+                    yield from _foreign_key(table, constraint, current, before, resolve, key_holds, left_out_tables,
+                                            by_model)
                 continue
             if isinstance(constraint, (UniqueConstraint, CheckConstraint)):
                 expression = constraint.sqltext if isinstance(constraint, CheckConstraint) else None
@@ -115,13 +119,13 @@ def _one_round(current: Selection, before: Selection, resolve: Resolver, key_hol
                 if used:
                     kind = "unique constraint" if isinstance(constraint, UniqueConstraint) else "check constraint"
                     label = constraint.name if isinstance(constraint.name, str) else ", ".join(_own_columns(constraint))
+                    covered = _own_columns(constraint) if expression is None else _named_columns(expression, table)
                     yield Dependent(table, constraint, kind, f"{table.fullname}.{label}",
-                                    f"it covers {table.name}.{used}, which is left out",
-                                    moot=_own_columns(constraint) <= gone and expression is None)
+                                    f"it covers {table.name}.{used}, which is left out", moot=covered <= by_model)
 
 
 def _foreign_key(table: Table, fk: ForeignKeyConstraint, current: Selection, before: Selection, resolve: Resolver,
-                 key_holds: KeyHolds, left_out_tables: set[str]) -> Iterator[Dependent]:
+                 key_holds: KeyHolds, left_out_tables: set[str], by_model: set[str]) -> Iterator[Dependent]:
     local = [c.name for c in fk.columns]
     referred_names = ", ".join(e.target_fullname for e in fk.elements)
     subject = f"{', '.join(f'{table.name}.{n}' for n in local)} -> {referred_names}"
@@ -129,7 +133,7 @@ def _foreign_key(table: Table, fk: ForeignKeyConstraint, current: Selection, bef
     used = next((name for name in local if name in gone), None)
     if used:
         yield Dependent(table, fk, "foreign key", subject, f"its column {table.name}.{used} is left out",
-                        moot=set(local) <= gone)
+                        moot=set(local) <= by_model)
         return
     referred = [resolve(element) for element in fk.elements]
     if any(column is None for column in referred):
@@ -166,6 +170,12 @@ def _own_columns(item: SchemaItem) -> set[str]:
     for expression in getattr(item, "expressions", ()):
         names.update(c.name for c in _columns_in(expression))
     return names
+
+
+def _named_columns(expression: object, table: Table) -> set[str]:
+    """The columns of `table` an expression uses, by Column object or, in text SQL, by name."""
+    names = {c.name for c in table.columns}
+    return {name for name in names if _mentioned(expression, {name})}
 
 
 def _opaque(index: Index) -> bool:

@@ -408,3 +408,82 @@ DEFECT_CASES: dict[str, DefectCase] = {
         database_rejects={"postgresql": True, "mariadb": True, "sqlite": True},
     ),
 }
+
+
+# ---- leaving out is a closure (closure.py) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClosureCase:
+    """Something left out (by the model, or as a defect under --skip-defects) and what must go with it."""
+
+    build: Callable[[], MetaData]
+    dialects: tuple[str, ...]
+    chain: tuple[str, ...]  # what the refusal without --allow-loss names (both objects); () when nothing is lost
+    gone: tuple[str, ...]  # what the output (with --allow-loss) no longer holds
+    skip_defects: bool = False
+
+
+APP_ONLY_NOT = {"atlas": {"exclude": ["app"]}}  # left out of every application target
+
+
+def _excluded_referred_table() -> MetaData:
+    """Issue 17 finding 6: excluding a table drops a NOT NULL foreign key to it."""
+    metadata = MetaData()
+    Table("customers", metadata, Column("id", Integer, primary_key=True), info=APP_ONLY_NOT)
+    Table("orders", metadata, Column("id", Integer, primary_key=True),
+          Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False))
+    return metadata
+
+
+def _excluded_referred_column() -> MetaData:
+    metadata = MetaData()
+    Table("customers", metadata, Column("id", Integer, primary_key=True),
+          Column("code", String(20), unique=True, info=APP_ONLY_NOT))
+    Table("orders", metadata, Column("id", Integer, primary_key=True),
+          Column("code", String(20), ForeignKey("customers.code")))
+    return metadata
+
+
+def _excluded_column_in_expressions() -> MetaData:
+    """A computed column, a text() index and a partial index's WHERE over an excluded column, and a computed
+    column over that computed column (a chain: the fixpoint takes both)."""
+    metadata = MetaData()
+    items = Table("items", metadata, Column("id", Integer, primary_key=True), Column("price", Integer),
+                  Column("qty", Integer, info=APP_ONLY_NOT),
+                  Column("total", Integer, sa.Computed("price * qty", persisted=True)),
+                  Column("total_twice", Integer, sa.Computed("total * 2", persisted=True)),
+                  sa.CheckConstraint("qty >= 0", name="ck_items_qty"))
+    Index("ix_items_price_qty", items.c.price, sa.text("qty"))
+    Index("ix_items_price", items.c.price, postgresql_where=sa.text("qty > 0"), sqlite_where=sa.text("qty > 0"))
+    Index("ix_items_total_twice", items.c.total_twice)
+    return metadata
+
+
+def _skipped_key_of_a_foreign_key() -> MetaData:
+    """A unique constraint left out as a defect (its name is too long) takes the foreign key that needs it."""
+    metadata = MetaData()
+    Table("customers", metadata, Column("id", Integer, primary_key=True), Column("code", String(20)),
+          sa.UniqueConstraint("code", name="uq_customers_code_" + "x" * 60))
+    Table("orders", metadata, Column("id", Integer, primary_key=True),
+          Column("code", String(20), ForeignKey("customers.code")))
+    return metadata
+
+
+CLOSURE_CASES: dict[str, ClosureCase] = {
+    "a foreign key to an excluded table": ClosureCase(
+        _excluded_referred_table, ("postgresql", "mysql", "mariadb", "sqlite", "mssql"),
+        ("foreign key left out (it refers to customers, which this target does not get): orders.customer_id -> "
+         "customers.id",), ("REFERENCES",)),
+    "a foreign key to an excluded column": ClosureCase(
+        _excluded_referred_column, ("postgresql", "mysql", "mariadb", "sqlite", "mssql"),
+        ("foreign key left out (it refers to customers.code, which is left out): orders.code -> customers.code",),
+        ("REFERENCES",)),
+    "computed columns and indexes over an excluded column": ClosureCase(
+        _excluded_column_in_expressions, ("postgresql", "sqlite"), (),
+        ("total", "ix_items_price_qty", "ix_items_price", "ck_items_qty", "qty")),
+    "a foreign key whose unique key is left out under --skip-defects": ClosureCase(
+        _skipped_key_of_a_foreign_key, ("postgresql", "mysql", "mariadb"),
+        ("foreign key left out (it needs unique constraint 'uq_customers_code_", "orders.code -> customers.code"),
+        ("REFERENCES", "uq_customers_code_"), skip_defects=True),
+}

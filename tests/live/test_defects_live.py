@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from atlas_provider import Model
 from atlas_provider.loading import table_key
-from tests.defect_models import DEFECT_CASES, ERROR, REJECTED
+from tests.defect_models import CLOSURE_CASES, DEFECT_CASES, ERROR, REJECTED
 from tests.live.stand_in import assert_atlas_loads_the_model
 from tests.support import BACKENDS, run_provider
 
@@ -92,3 +92,25 @@ def test_sqlite_fails_every_insert_under_a_foreign_key_to_non_unique_columns() -
             conn.exec_driver_sql("INSERT INTO customers (id, email) VALUES (1, 'a@example.com')")
             with pytest.raises(sa.exc.DBAPIError, match="foreign key mismatch"):
                 conn.exec_driver_sql("INSERT INTO orders (id, email) VALUES (1, 'a@example.com')")
+
+
+CLOSURES = [(name, backend) for name, case in CLOSURE_CASES.items() for backend in REAL
+            if BACKENDS[backend].dialect in case.dialects]
+
+
+@pytest.mark.parametrize(("name", "backend"), _params(CLOSURES))
+def test_what_goes_with_a_left_out_object_leaves_output_that_loads(name: str, backend: str, tmp_path: Path) -> None:
+    """Left out with everything that depends on it (--allow-loss where a foreign key goes), the output loads and
+    holds the rest of the model."""
+    case = CLOSURE_CASES[name]
+    dialect = BACKENDS[backend].dialect
+    (tmp_path / "closure_model.py").write_text(
+        f"from tests.defect_models import CLOSURE_CASES\nmetadata = CLOSURE_CASES[{name!r}].build()\n", encoding="utf-8")
+    args = ["--model", "closure_model:metadata", "--dialect", dialect, "--allow-loss",
+            *(["--skip-defects"] if case.skip_defects else [])]
+    result = run_provider(*args, cwd=tmp_path, env={"PYTHONPATH": f"{ROOT}:{tmp_path}"})
+    metadata = case.build()
+    model = Model(tables=sorted(metadata.tables.values(), key=table_key))
+    with BACKENDS[backend].fresh_database() as engine:
+        assert_atlas_loads_the_model(result, model, BACKENDS[backend], engine, skip_defects=case.skip_defects,
+                                     allow_loss=True)
