@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String, Table
+from sqlalchemy.dialects import mysql
 
 DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite", "mssql", "clickhouse")
 # ERROR: refused even under --skip-defects, as nothing can be left out instead (a table or column name)
@@ -227,21 +227,22 @@ def workflow_engine(defect: bool = True) -> MetaData:
     metadata = MetaData()
     latin1, utf8mb3 = "latin1_general_cs", "utf8mb3_bin"
 
-    def String(length: int, collation: str) -> sa.types.TypeEngine:  # noqa: N802  # the engine's own spelling
+    def collated(length: int, collation: str) -> sa.types.TypeEngine:
         return sa.String(length).with_variant(mysql.VARCHAR(length, collation=collation), "mysql")
+
     Table("executions", metadata,
           Column("shard_id", Integer, primary_key=True),
-          Column("namespace_id", String(255, collation=latin1), primary_key=True),
-          Column("workflow_id", String(255, collation=utf8mb3), primary_key=True),
-          Column("run_id", String(255, collation=latin1), primary_key=True),
-          Column("state", String(1000, collation=latin1)),
+          Column("namespace_id", collated(255, latin1), primary_key=True),
+          Column("workflow_id", collated(255, utf8mb3), primary_key=True),
+          Column("run_id", collated(255, latin1), primary_key=True),
+          Column("state", collated(1000, latin1)),
           Index("ix_executions_state", "namespace_id", "workflow_id", "run_id", "state"),
           sa.UniqueConstraint("namespace_id", "workflow_id", "run_id", name="uq_executions_ids"))
     Table("timers", metadata, Column("id", Integer, primary_key=True),
-          Column("namespace_id", String(255, collation=latin1), nullable=False),
-          Column("workflow_id", String(255, collation=utf8mb3), nullable=False),
-          Column("run_id", String(255, collation=latin1), nullable=False),
-          Column("memo", String(2000, collation="ascii_bin")),
+          Column("namespace_id", collated(255, latin1), nullable=False),
+          Column("workflow_id", collated(255, utf8mb3), nullable=False),
+          Column("run_id", collated(255, latin1), nullable=False),
+          Column("memo", collated(2000, "ascii_bin")),
           Index("ix_timers_memo", "namespace_id", "workflow_id", "memo"),
           ForeignKeyConstraint(["namespace_id", "workflow_id", "run_id"],
                                ["executions.namespace_id", "executions.workflow_id", "executions.run_id"],
@@ -473,8 +474,8 @@ def _skipped_key_of_a_foreign_key() -> MetaData:
 CLOSURE_CASES: dict[str, ClosureCase] = {
     "a foreign key to an excluded table": ClosureCase(
         _excluded_referred_table, ("postgresql", "mysql", "mariadb", "sqlite", "mssql"),
-        ("foreign key left out (it refers to customers, which this target does not get): orders.customer_id -> "
-         "customers.id",), ("REFERENCES",)),
+        ("foreign key left out (it refers to customers, which this target does not get): "
+         + "orders.customer_id -> customers.id",), ("REFERENCES",)),
     "a foreign key to an excluded column": ClosureCase(
         _excluded_referred_column, ("postgresql", "mysql", "mariadb", "sqlite", "mssql"),
         ("foreign key left out (it refers to customers.code, which is left out): orders.code -> customers.code",),

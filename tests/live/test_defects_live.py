@@ -84,14 +84,13 @@ def test_sqlite_fails_every_insert_under_a_foreign_key_to_non_unique_columns() -
     """Why a foreign key to non-unique columns is refused on SQLite although CREATE TABLE takes it: with foreign
     keys on (as Atlas's migrate apply has them) every insert into the referring table fails."""
     case = DEFECT_CASES["foreign key to a column that is neither primary nor unique"]
-    with BACKENDS["sqlite"].fresh_database() as engine:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            for statement in _plain_ddl(case.build(True), engine):
-                conn.exec_driver_sql(statement)
-            conn.exec_driver_sql("INSERT INTO customers (id, email) VALUES (1, 'a@example.com')")
-            with pytest.raises(sa.exc.DBAPIError, match="foreign key mismatch"):
-                conn.exec_driver_sql("INSERT INTO orders (id, email) VALUES (1, 'a@example.com')")
+    with BACKENDS["sqlite"].fresh_database() as engine, engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        for statement in _plain_ddl(case.build(True), engine):
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("INSERT INTO customers (id, email) VALUES (1, 'a@example.com')")
+        with pytest.raises(sa.exc.DBAPIError, match="foreign key mismatch"):
+            conn.exec_driver_sql("INSERT INTO orders (id, email) VALUES (1, 'a@example.com')")
 
 
 CLOSURES = [(name, backend) for name, case in CLOSURE_CASES.items() for backend in REAL
