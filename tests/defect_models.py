@@ -357,6 +357,8 @@ DEFECT_CASES: dict[str, DefectCase] = {
     "enum type name longer than 63 bytes": DefectCase(
         lambda defect: _enum(defect, name="e" * 70), "enum type of orders.state", {"postgresql": ERROR},
         database_rejects={"postgresql": False},  # cut silently
+        plain_sql=(f"CREATE TYPE {'e' * 70} AS ENUM ('new', 'paid')",
+                   f"CREATE TABLE orders (id INTEGER PRIMARY KEY, state {'e' * 70})"),
     ),
     "column comment longer than MySQL allows": DefectCase(
         _commented, "comment on column orders.note", {"mysql": REJECTED, "mariadb": REJECTED},
@@ -381,7 +383,9 @@ DEFECT_CASES: dict[str, DefectCase] = {
     ),
     "NUL in a column comment": DefectCase(
         lambda defect: _nul(defect, comment=True), "comment on column orders.note", {"postgresql": REJECTED},
-        database_rejects={"postgresql": True},
+        database_rejects={"postgresql": True},  # refused before it reaches the server: the protocol cannot carry it
+        plain_sql=("CREATE TABLE orders (id INTEGER PRIMARY KEY, note VARCHAR(10))",
+                   "COMMENT ON COLUMN orders.note IS 'a\x00b'"),
     ),
     # ---- InnoDB keys from the columns' own character sets ----
     "foreign key to a unique index with a prefix length": DefectCase(
