@@ -140,6 +140,8 @@ def _drop_excluded(copy: Table, original: Table, selection: Selection) -> None:
     for constraint in list(copy.constraints):
         if constraint is not copy.primary_key and _item_key(constraint) in gone_names:
             copy.constraints.discard(constraint)
+    for name in selection.dropped_comments.get(original.fullname, []):
+        (copy.columns[name] if name else copy).comment = None
     for name in selection.excluded_columns.get(original.fullname, []):
         # SQLAlchemy has no public way to drop a column from a Table; the copy is ours alone.
         copy._columns.remove(copy.columns[name])

@@ -18,6 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.exc import InvalidRequestError
 
 from .adapting import adapt
+from .closure import Dependent
 from .dialects import Adapter, TargetOptions, get_adapter, known_dialects
 from .duplicates import same_definitions, same_named_types
 from .errors import EmptySchemaError, ModelError, UnsupportedError
@@ -41,6 +42,7 @@ class Schema:
     skipped: list[Defect] = field(default_factory=list)  # model defects left out (--skip-defects)
     notes: list[str] = field(default_factory=list)  # warnings about the model's defects, one line each
     statements: list[str] = field(default_factory=list)  # the text's statements, in order, without terminators
+    dependents: list[Dependent] = field(default_factory=list)  # what went with what was left out (closure.py)
 
     @property
     def dialect(self) -> str:
@@ -93,6 +95,9 @@ def build_schema(
     judged = review(model, selection, adapter, skip_defects=skip_defects)
     selection = judged.selection
     same_named_types(model, selection.tables, adapter)
+    for dependent in judged.dependents:  # what went with what was left out (closure.py)
+        if not dependent.moot:
+            report.add(dependent.kind, dependent.subject, dependent.cause)
     try:
         tables = adapt(selection, adapter, report)
     except InvalidRequestError as error:  # e.g. two schemas' tables collide once schemas are flattened
@@ -114,7 +119,7 @@ def build_schema(
     ordered = [table for table, _ in order.tables]
     text = to_text(statements, position_lines(ordered, origins))
     return Schema(adapter, text, report, selection, ordered, judged.skipped, [*duplicates, *judged.notes],
-                  [s.sql for s in statements])
+                  [s.sql for s in statements], judged.dependents)
 
 
 def _can_alter(adapter: Adapter) -> bool:

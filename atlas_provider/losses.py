@@ -20,7 +20,8 @@ MAX_LISTED = 8  # one line per kind stays readable; the parity report lists ever
 # Kinds whose loss changes no row's fate: speed or documentation only. Every other kind (foreign key,
 # unique constraint, unique expression index, partial unique index, check constraint, and any kind not
 # listed here) guards integrity on an application target.
-COSMETIC_KINDS = frozenset({"comment", "expression index", "partial index", "index", "collation"})
+# A computed column left out because a column it is computed from is left out (closure.py) guards nothing.
+COSMETIC_KINDS = frozenset({"comment", "expression index", "partial index", "index", "collation", "computed column"})
 # The lake's warning about a layout a CDC pipeline may lose rows with (dialects/clickhouse/cdc.py).
 CDC_RISK = "CDC risk"
 # What happened to the object, for the report line; the default is "left out".

@@ -13,14 +13,11 @@ Names are checked: a typo must not silently send personal data to the lake.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Index, Table
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import ClauseElement
-from sqlalchemy.sql.schema import ColumnCollectionConstraint, SchemaItem
+from sqlalchemy import ForeignKeyConstraint, Table
+from sqlalchemy.sql.schema import SchemaItem
 
 from .errors import ModelError
 
@@ -51,6 +48,8 @@ class Selection:
     excluded_tables: list[Table] = field(default_factory=list)
     excluded_columns: dict[str, list[str]] = field(default_factory=dict)
     excluded_items: dict[str, list[SchemaItem]] = field(default_factory=dict)  # indexes, constraints
+    # comments left out (--skip-defects): "" for the table's, else the column's name
+    dropped_comments: dict[str, list[str]] = field(default_factory=dict)
 
     def includes(self, table: Table) -> bool:
         return table.fullname in self._names
@@ -61,7 +60,7 @@ class Selection:
     @property
     def changes_tables(self) -> bool:
         """True when some kept table loses a column, index or constraint, so it must be copied."""
-        return bool(self.excluded_columns or self.excluded_items)
+        return bool(self.excluded_columns or self.excluded_items or self.dropped_comments)
 
 
 def info_of(item: SchemaItem) -> dict:
@@ -132,35 +131,6 @@ def accepted(item: SchemaItem) -> frozenset[str]:
     return frozenset(_names(atlas_info(item).get("accept")))
 
 
-def _column_names(item: SchemaItem) -> set[str]:
-    if isinstance(item, ColumnCollectionConstraint):
-        return {c.name for c in item.columns}
-    if isinstance(item, Index):
-        names = {c.name for c in item.columns}
-        for expression in item.expressions:
-            names.update(c.name for c in _columns_in(expression))
-        return names
-    return set()
-
-
-def _columns_in(expression: object) -> list[Column]:
-    """The Column objects an expression refers to (none for text(), which is opaque)."""
-    if not isinstance(expression, ClauseElement):
-        return []
-    return [element for element in visitors.iterate(expression) if isinstance(element, Column)]
-
-
-def _check_mentions(check: CheckConstraint, names: set[str]) -> bool:
-    """Whether a CHECK refers to one of `names`. Text checks are read word by word: a dropped column's
-    name standing as a word means the check cannot stay."""
-    mentioned = {c.name for c in _columns_in(check.sqltext)}
-    if mentioned:
-        return bool(mentioned & names)
-
-    words = set(re.findall(r"[\w$]+", str(check.sqltext)))
-    return bool(words & names)
-
-
 def select(tables: Sequence[Table], target: Target, where: dict[str, str]) -> Selection:
     """Split the model's tables into what `target` gets and what it leaves out on purpose.
 
@@ -184,35 +154,17 @@ def select(tables: Sequence[Table], target: Target, where: dict[str, str]) -> Se
                 )
         if dropped:
             excluded_columns[table.fullname] = dropped
-        gone = set(dropped)
-        items: list[SchemaItem] = []
-        for item in [*sorted(table.indexes, key=lambda i: str(i.name)), *table.constraints]:
-            if item is table.primary_key:
-                continue
-            if not wanted(item, target):
-                items.append(item)
-            elif gone and (_column_names(item) & gone
-                           or isinstance(item, CheckConstraint) and _check_mentions(item, gone)):
-                items.append(item)
-        if items:
-            excluded_items[table.fullname] = items
-    left_out = {t.fullname for t in excluded_tables}
-    for table in kept:  # a foreign key to a table this target does not get cannot stay
-        items = excluded_items.get(table.fullname, [])
-        for fk in sorted(table.foreign_key_constraints, key=lambda f: [e.target_fullname for e in f.elements]):
-            # one to a table the model lacks stays, for validation.py to refuse
-            if fk not in items and _referred_fullname(fk) in left_out:
-                items.append(fk)
+        # what depends on a left-out table or column is closure.py's: it names what goes with them
+        items = [item for item in [*sorted(table.indexes, key=lambda i: str(i.name)), *table.constraints]
+                 if item is not table.primary_key and not wanted(item, target)]
         if items:
             excluded_items[table.fullname] = items
     return Selection(target, kept, excluded_tables, excluded_columns, excluded_items)
 
 
 def kept_foreign_keys(table: Table, selection: Selection) -> list[ForeignKeyConstraint]:
-    """Foreign keys of `table` that the target keeps: not excluded, and pointing at a kept table."""
+    """Foreign keys of `table` that the target keeps: not left out (closure.py leaves out those to a table the
+    target does not get)."""
     gone = selection.excluded_items.get(table.fullname, ())
     return [fk for fk in table.foreign_key_constraints if fk not in gone]
 
-
-def _referred_fullname(fk: ForeignKeyConstraint) -> str:
-    return fk.elements[0].target_fullname.rsplit(".", 1)[0]

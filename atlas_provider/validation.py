@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -31,9 +31,12 @@ from sqlalchemy.exc import NoReferencedColumnError, NoReferencedTableError
 from sqlalchemy.sql.elements import _truncated_label
 from sqlalchemy.sql.schema import SchemaItem
 
+from .closure import Dependent, close
+from .defects import Defect, Verdict
 from .dialects.base import Adapter, ReferredKey
 from .duplicates import foreign_key_fingerprint
 from .errors import ModelError
+from .limits import limit_defects
 from .loading import Model
 from .selection import Selection, atlas_info, kept_foreign_keys
 
@@ -42,33 +45,16 @@ INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 SKIP_HINT = "skip-defects = true under [tool.atlas-provider] in pyproject.toml"
 
 
-class Verdict(Enum):
-    REJECTED = "rejected"  # the target's database refuses it: an error, or left out under --skip-defects
-    ACCEPTED = "accepted"  # the database takes it although it is a defect: emitted, with a warning
-    DUPLICATE = "duplicate"  # declared again identically: emitted once, with a note
-
-
-@dataclass(frozen=True)
-class Defect:
-    """One object of the model that is a defect for one target."""
-
-    table: Table  # the table that declares it
-    item: SchemaItem  # the foreign key or index; leaving it out is the way past
-    subject: str  # "foreign key orders.email -> customers.email", "index 'ix_a' on customers"
-    problem: str
-    advice: str  # what the model's owner can change
-    verdict: Verdict = Verdict.REJECTED
-    kind: str = "foreign key"  # what --skip-defects leaves out
-
-
 @dataclass
 class Review:
     """What one target makes of the model's defects: the selection without the objects left out, the
-    objects left out under --skip-defects, and the stderr lines (warnings and notes)."""
+    objects left out under --skip-defects, the stderr lines (warnings and notes), and what went with what
+    was left out (closure.py; the caller reports them as losses)."""
 
     selection: Selection
     skipped: list[Defect]
     notes: list[str]
+    dependents: list[Dependent] = dataclasses.field(default_factory=list)
 
 
 def review(model: Model, selection: Selection, adapter: Adapter, *, skip_defects: bool = False) -> Review:
@@ -77,14 +63,40 @@ def review(model: Model, selection: Selection, adapter: Adapter, *, skip_defects
     Raises ModelError for the first object the target rejects, unless `skip_defects`, which leaves every
     such object out instead. Identical duplicate indexes are left out but one, with a note.
     """
+    resolve, holds = _closure_rules(model, adapter)
+    unrestricted = dataclasses.replace(selection, excluded_columns={}, excluded_items={})
+    selection, dependents = close(selection, unrestricted, resolve, holds, foreign_keys=adapter.supports_foreign_keys)
     defects = find_defects(model, selection, adapter)
     rejected = [d for d in defects if d.verdict is Verdict.REJECTED]
-    if rejected and not skip_defects:
-        first = rejected[0]
+    stuck = [d for d in rejected if not d.can_leave_out]
+    if stuck or rejected and not skip_defects:
+        first = (stuck or rejected)[0]
         raise ModelError(f"{first.subject}: {first.problem}; {_way_on(model, first)}", where=_place(model, first.table))
     left_out = [d for d in defects if d.verdict is not Verdict.ACCEPTED]
     notes = [_note(model, d, adapter) for d in defects]
-    return Review(_without(selection, left_out), rejected, notes)
+    judged, more = close(_without(selection, left_out), selection, resolve, holds,
+                         foreign_keys=adapter.supports_foreign_keys)
+    return Review(judged, rejected, notes, dependents + more)
+
+
+def _closure_rules(model: Model, adapter: Adapter) -> tuple[Callable[[ForeignKey], Column | None],
+                                                            Callable[[ForeignKeyConstraint, list[Column], Selection],
+                                                                     bool]]:
+    """How closure.py resolves a foreign key's referred column, and whether this target takes a foreign key to
+    what a selection keeps of the referred table (the rules of `_referred_key_defect`)."""
+    tables = {table.fullname: table for table in model.tables}
+
+    def resolve(element: ForeignKey) -> Column | None:
+        try:
+            return _referred_column(element, tables)
+        except (NoReferencedTableError, NoReferencedColumnError):
+            return None
+
+    def holds(fk: ForeignKeyConstraint, referred: list[Column], selection: Selection) -> bool:
+        defect = _referred_key_defect(fk.table, fk, referred, selection, adapter)
+        return defect is None or defect.verdict is not Verdict.REJECTED
+
+    return resolve, holds
 
 
 def find_defects(model: Model, selection: Selection, adapter: Adapter) -> list[Defect]:
@@ -96,6 +108,7 @@ def find_defects(model: Model, selection: Selection, adapter: Adapter) -> list[D
     defects += _index_defects(selection, adapter)
     defects += _name_length_defects(selection, adapter)
     defects += _key_size_defects(selection, adapter)
+    defects += limit_defects(selection, adapter)
     first: dict[int, Defect] = {}
     for defect in defects:
         first.setdefault(id(defect.item), defect)  # one defect per object: the first found says why
@@ -162,10 +175,17 @@ def _referred_key_defect(table: Table, fk: ForeignKeyConstraint, referred: list[
                          adapter: Adapter) -> Defect | None:
     """Whether the columns `fk` refers to are what this database needs (see ReferredKey)."""
     names = tuple(c.name for c in referred)
-    keys = _unique_keys(referred[0].table, selection, adapter)
+    parent = referred[0].table
+    found = _unique_keys(parent, selection, adapter)
+    subject = _fk_subject(fk, referred)
+    unusable = [(columns, problem) for columns, item in found
+                if frozenset(columns) == frozenset(names) and (problem := adapter.referred_key_problem(parent, item))]
+    keys = [columns for columns, item in found if not adapter.referred_key_problem(parent, item)]
     if names in keys or (not adapter.referred_key_in_order and frozenset(names) in {frozenset(k) for k in keys}):
         return None
-    subject = _fk_subject(fk, referred)
+    if unusable and not _leads_an_index(names, parent, selection, adapter):
+        return Defect(table, fk, subject, f"the referenced key is no key {adapter.name} can refer to: {unusable[0][1]}",
+                      "refer to the primary key, or to a unique key of whole columns within the limit")
     advice = "mark it unique (unique=True or a UniqueConstraint) or refer to the primary key"
     reordered = [key for key in keys if frozenset(key) == frozenset(names)]
     if reordered and adapter.referred_key is not ReferredKey.ANYTHING:
@@ -174,25 +194,28 @@ def _referred_key_defect(table: Table, fk: ForeignKeyConstraint, referred: list[
                       f"({order}), which {adapter.name} rejects", f"refer to them in the key's order ({order})")
     these = "the referenced columns are" if len(names) > 1 else "the referenced column is"
     if adapter.referred_key is ReferredKey.UNIQUE:
-        return Defect(table, fk, subject, f"{these} neither the primary key nor unique, which {adapter.name} rejects",
+        return Defect(table, fk, subject, f"{these} neither the primary key nor unique, which {adapter.name} rejects"
+                      + (f" ({adapter.non_unique_reference_note})" if adapter.non_unique_reference_note else ""),
                       advice)
-    if adapter.referred_key is ReferredKey.INDEXED and not _leads_an_index(names, referred[0].table, selection):
+    if adapter.referred_key is ReferredKey.INDEXED and not _leads_an_index(names, parent, selection, adapter):
         return Defect(table, fk, subject, f"{these} neither unique nor the leading columns of an index, which "
                       f"{adapter.name} rejects", advice)
     return Defect(table, fk, subject, f"{these} neither the primary key nor unique; {adapter.non_unique_reference_note}",
                   advice, Verdict.ACCEPTED)
 
 
-def _unique_keys(table: Table, selection: Selection, adapter: Adapter) -> list[tuple[str, ...]]:
-    """The column tuples this target makes unique on `table`: its primary key, unique constraints, and unique
-    indexes on plain columns over every row (lower(email), or WHERE active, does not make a column unique)."""
+def _unique_keys(table: Table, selection: Selection, adapter: Adapter) -> list[tuple[tuple[str, ...], SchemaItem]]:
+    """The column tuples this target makes unique on `table`, each with its key: the primary key, unique
+    constraints, and unique indexes on plain columns over every row (lower(email), or WHERE active, does not
+    make a column unique)."""
     gone = selection.excluded_items.get(table.fullname, [])
-    keys = [tuple(c.name for c in table.primary_key.columns)]
-    keys += [tuple(c.name for c in con.columns) for con in table.constraints
+    keys: list[tuple[tuple[str, ...], SchemaItem]] = [(tuple(c.name for c in table.primary_key.columns),
+                                                       table.primary_key)]
+    keys += [(tuple(c.name for c in con.columns), con) for con in table.constraints
              if isinstance(con, UniqueConstraint) and con not in gone]
-    keys += [tuple(c.name for c in ix.columns) for ix in table.indexes
+    keys += [(tuple(c.name for c in ix.columns), ix) for ix in table.indexes
              if ix not in gone and _whole_columns_unique(ix, adapter)]
-    return [key for key in keys if key]
+    return [(columns, item) for columns, item in keys if columns]
 
 
 def _whole_columns_unique(index: Index, adapter: Adapter) -> bool:
@@ -205,14 +228,14 @@ def _plain(index: Index) -> bool:
     return all(isinstance(expression, Column) for expression in index.expressions)
 
 
-def _leads_an_index(names: tuple[str, ...], table: Table, selection: Selection) -> bool:
-    """InnoDB takes a foreign key to the leading columns of any index, in the index's order."""
+def _leads_an_index(names: tuple[str, ...], table: Table, selection: Selection, adapter: Adapter) -> bool:
+    """InnoDB takes a foreign key to the leading columns of any index it can use, in the index's order."""
     gone = selection.excluded_items.get(table.fullname, [])
-    indexed = [tuple(c.name for c in table.primary_key.columns)]
-    indexed += [tuple(c.name for c in con.columns) for con in table.constraints
-                if isinstance(con, UniqueConstraint) and con not in gone]
-    indexed += [tuple(c.name for c in ix.columns) for ix in table.indexes if ix not in gone and _plain(ix)]
-    return any(key[: len(names)] == names for key in indexed)
+    indexed: list[SchemaItem] = [table.primary_key]
+    indexed += [con for con in table.constraints if isinstance(con, UniqueConstraint) and con not in gone]
+    indexed += [ix for ix in table.indexes if ix not in gone and _plain(ix)]
+    return any(tuple(c.name for c in key.columns)[: len(names)] == names  # type: ignore[attr-defined]
+               and not adapter.referred_key_problem(table, key) for key in indexed)  # type: ignore[arg-type]
 
 
 def _referred_column(element: ForeignKey, tables: dict[str, Table]) -> Column:
@@ -325,7 +348,8 @@ def _key_size_defects(selection: Selection, adapter: Adapter) -> list[Defect]:
             kind = "index" if isinstance(key, Index) else "unique constraint"
             subject = f"{kind} {key.name!r} on {table.fullname}" if isinstance(key.name, str) else \
                 f"{kind} on {table.fullname} ({_names(key)})"
-            found.append(Defect(table, key, subject, refusal.problem, refusal.advice, kind=kind))
+            verdict = Verdict.ACCEPTED if refusal.accepted else Verdict.REJECTED
+            found.append(Defect(table, key, subject, refusal.problem, refusal.advice, verdict, kind=kind))
     return found
 
 
@@ -374,13 +398,19 @@ def _name_length_defects(selection: Selection, adapter: Adapter) -> list[Defect]
 
 
 def _without(selection: Selection, defects: list[Defect]) -> Selection:
-    """The selection with the defects' objects left out (adapting.py then drops them from its copies)."""
+    """The selection with the defects' objects left out (adapting.py then drops them from its copies); a comment
+    left out is the table's or column's comment, not the table or column."""
     if not defects:
         return selection
     excluded = {name: list(items) for name, items in selection.excluded_items.items()}
+    comments = {name: list(names) for name, names in selection.dropped_comments.items()}
     for defect in defects:
-        excluded.setdefault(defect.table.fullname, []).append(defect.item)
-    return dataclasses.replace(selection, excluded_items=excluded)
+        if defect.kind == "comment":
+            comments.setdefault(defect.table.fullname, []).append(getattr(defect.item, "key", "") if
+                                                                  isinstance(defect.item, Column) else "")
+        else:
+            excluded.setdefault(defect.table.fullname, []).append(defect.item)
+    return dataclasses.replace(selection, excluded_items=excluded, dropped_comments=comments)
 
 
 def _note(model: Model, defect: Defect, adapter: Adapter) -> str:
@@ -394,6 +424,8 @@ def _note(model: Model, defect: Defect, adapter: Adapter) -> str:
 
 def _way_on(model: Model, defect: Defect) -> str:
     """The concrete change for a model the user owns; --skip-defects for an installed one."""
+    if not defect.can_leave_out:
+        return defect.advice  # --skip-defects cannot help
     skip = f"--skip-defects leaves this {defect.kind} out (or {SKIP_HINT})"
     origin = model.origin(defect.table)
     if origin is None:

@@ -11,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import DDL, event
 
-from atlas_provider.api import build_schema
+from atlas_provider.api import build_schema, check_model
 from atlas_provider.errors import UnsupportedError
 from atlas_provider.loading import Model, table_key
+from tests.defect_models import CLOSURE_CASES, ClosureCase
 from tests.models import ROOT, provider
 
 
@@ -137,3 +138,61 @@ def test_the_example_keeps_its_uniqueness_on_mariadb() -> None:
         assert result.returncode == 0, result.stderr
         assert "email_lower" in result.stdout and "UNIQUE (email_lower)" in result.stdout
         assert "lower(email)" in result.stdout and "unique expression index" not in result.stderr
+
+
+# ---- leaving out is a closure: what depends on what a target does not get goes too, and says so -------------
+
+CLOSURE_PAIRS = [(name, dialect) for name, case in CLOSURE_CASES.items() for dialect in case.dialects]
+
+
+def _closure_model(case: ClosureCase) -> Model:
+    model = Model(tables=sorted(case.build().tables.values(), key=table_key))
+    check_model(model)
+    return model
+
+
+@pytest.mark.parametrize(("name", "dialect"), CLOSURE_PAIRS)
+def test_what_depends_on_a_left_out_object_goes_with_it(name: str, dialect: str) -> None:
+    """An integrity guarantee that goes (a foreign key) fails the run naming both objects; --allow-loss prints
+    the rest without it. A dependent that guards nothing (a computed column, an index) goes with a warning."""
+    case = CLOSURE_CASES[name]
+    model = _closure_model(case)
+    if case.chain:
+        with pytest.raises(UnsupportedError) as refused:
+            build_schema(model, dialect, skip_defects=case.skip_defects)
+        assert all(part in str(refused.value) for part in case.chain), str(refused.value)
+        assert "\n" not in str(refused.value)
+    schema = build_schema(model, dialect, skip_defects=case.skip_defects, allow_loss=True)
+    body = "\n".join(schema.statements)
+    assert [text for text in case.gone if text in body] == []
+    assert "CREATE TABLE" in body
+
+
+def test_the_fixpoint_takes_a_chain_and_names_each_link() -> None:
+    schema = build_schema(_closure_model(CLOSURE_CASES["computed columns and indexes over an excluded column"]),
+                          "postgresql")
+    assert not schema.losses.blocking()
+    lines = schema.losses.lines()
+    assert any("computed column left out (it is computed from items.qty" in line and line.endswith("items.total")
+               for line in lines), lines
+    assert any("computed column left out (it is computed from items.total" in line and "items.total_twice" in line
+               for line in lines), lines
+    assert any("index left out (its postgresql_where uses items.qty" in line for line in lines), lines
+    assert any("ix_items_price_qty" in line for line in lines) and any("ix_items_total_twice" in line for line in lines)
+    table = next(s for s in schema.statements if s.startswith("CREATE TABLE items"))
+    assert "qty" not in table and "total" not in table and "price" in table
+    assert not any("ix_items" in s for s in schema.statements)
+
+
+def test_the_command_refuses_an_exclusion_that_drops_a_foreign_key(tmp_path: Path) -> None:
+    """Issue 17's case on the command line: one line naming both objects, nothing on stdout."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(textwrap.dedent("""
+        from tests.defect_models import CLOSURE_CASES
+        metadata = CLOSURE_CASES["a foreign key to an excluded table"].build()
+    """), encoding="utf-8")
+    result = provider("--model", "app.models:metadata", "--dialect", "postgresql", cwd=tmp_path,
+                      env={"PYTHONPATH": f"{ROOT}:{tmp_path}"})
+    assert (result.returncode, result.stdout) == (1, "")
+    [line] = result.stderr.splitlines()
+    assert "orders.customer_id -> customers.id" in line and "customers, which this target does not get" in line

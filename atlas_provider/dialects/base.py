@@ -78,6 +78,7 @@ class Refusal:
 
     problem: str
     advice: str
+    accepted: bool = False  # the database takes it nevertheless (and changes it): emitted, with a warning
 
 
 def index_key(index: Index) -> tuple[str, str]:
@@ -139,6 +140,23 @@ class Adapter:
     name_length_in_bytes: ClassVar[bool] = False
     # A table is also a type of its name, so a named type may not share it (PostgreSQL).
     tables_are_types: ClassVar[bool] = False
+    # ---- limits the database enforces (limits.py reads these; each adapter cites its source) ----
+    # What the database does with a longer table, column or index name, said after "allows N".
+    name_overflow: ClassVar[str] = ""
+    # Enum types are named objects of their own, whose names obey max_name_length (PostgreSQL).
+    named_enum_types: ClassVar[bool] = False
+    # Names may hold only characters of Unicode's Basic Multilingual Plane (MySQL stores names in utf8mb3).
+    identifier_bmp_only: ClassVar[bool] = False
+    # The longest label of a native enum, in bytes (None: no limit a model meets).
+    max_enum_label_bytes: ClassVar[int | None] = None
+    # A NUL character cannot travel in a statement (a default, a check, a comment).
+    rejects_nul: ClassVar[bool] = False
+    # The longest comment, in characters, per "table" and "column".
+    max_comment_length: ClassVar[Mapping[str, int]] = {}
+    # The most columns in one key: a primary key, a unique constraint, an index (None: no limit a model meets).
+    max_key_parts: ClassVar[int | None] = None
+    # Which names the database compares without regard to case: "table", "column", "index".
+    case_insensitive_names: ClassVar[frozenset[str]] = frozenset()
     # Partial indexes (`<dialect>_where=`). Where True, an index whose condition is given only for other
     # dialects is made full here and reported; where False every partial index is made full.
     supports_partial_indexes: ClassVar[bool] = False
@@ -197,6 +215,11 @@ class Adapter:
 
     def rejects_type_text(self, text: str) -> bool:
         return self.rejected_type_text is not None and self.rejected_type_text.search(text) is not None
+
+    def referred_key_problem(self, table: Table, key: Index | UniqueConstraint) -> str | None:
+        """Why this database cannot use a unique key or index of `table` as a foreign key's referred key
+        although it covers the columns (MySQL: a prefix index). Default: it can."""
+        return None
 
     def audit(self, tables: list[Table], report: LossReport) -> None:
         """Refuse a column type the database cannot create; record what this target cannot express (default:

@@ -56,6 +56,12 @@ class MSSQLAdapter(Adapter):
     # https://learn.microsoft.com/sql/t-sql/data-types/data-types-transact-sql
     rejected_type_text = re.compile(r"^(HALFVEC|SPARSEVEC)\(|^raster$")
     case_insensitive_collation = "Latin1_General_100_CI_AS_SC_UTF8"
+    # "Columns per index key: 32" (SQL Server 2016+; Atlas's dev image is 2022):
+    # https://learn.microsoft.com/sql/sql-server/maximum-capacity-specifications-for-sql-server
+    max_key_parts = 32
+    # Names compare by the database's collation, case-insensitive by default (SQL_Latin1_General_CP1_CI_AS):
+    # https://learn.microsoft.com/sql/relational-databases/collations/collation-and-unicode-support
+    case_insensitive_names = frozenset({"table", "column", "index"})
 
     def create_dialect(self) -> Dialect:
         # deprecate_large_types: VARCHAR(max)/VARBINARY(max), as on any SQL Server since 2012,

@@ -29,9 +29,25 @@ MAX_IDENTIFIER = 64
 # bytes a value can take: https://dev.mysql.com/doc/refman/8.0/en/innodb-limits.html,
 # https://mariadb.com/kb/en/innodb-limitations/
 MAX_KEY_BYTES = 3072
-# Bytes per character of the table's character set; utf8mb4 is the default (MySQL 8, MariaDB 10.6+ on most
-# distributions) and the most a character takes.
-CHARSET_BYTES = {"utf8mb4": 4, "utf8mb3": 3, "utf8": 3, "latin1": 1, "ascii": 1, "binary": 1}
+# The most bytes one character takes, per character set (SHOW CHARACTER SET, Maxlen; MySQL 8.4 and MariaDB 10.11
+# agree): https://dev.mysql.com/doc/refman/8.4/en/charset-charsets.html, https://mariadb.com/kb/en/supported-character-sets-and-collations/
+# A set not listed counts 4 bytes, the most any takes, so a key is refused only when it is surely too long.
+CHARSET_BYTES = {
+    "utf8mb4": 4, "utf8mb3": 3, "utf8": 3, "ucs2": 2, "utf16": 4, "utf16le": 4, "utf32": 4, "gb18030": 4,
+    "big5": 2, "cp932": 2, "euckr": 2, "gb2312": 2, "gbk": 2, "sjis": 2, "eucjpms": 3, "ujis": 3,
+    **{name: 1 for name in ("latin1", "latin2", "latin5", "latin7", "ascii", "binary", "cp850", "cp852", "cp866",
+                            "cp1250", "cp1251", "cp1256", "cp1257", "dec8", "hp8", "koi8r", "koi8u", "swe7",
+                            "greek", "hebrew", "tis620", "keybcs2", "macce", "macroman", "armscii8", "geostd8")},
+}
+# What the server assumes for a table that names no character set: utf8mb4 on MySQL 8 and on MariaDB as Atlas's dev
+# images start it (character_set_server, observed utf8mb4 on MariaDB 10.11 here).
+DEFAULT_CHARSET = "utf8mb4"
+# InnoDB's most key parts per index: "Too many key parts specified; max 32 parts allowed" (observed on MariaDB
+# 10.11). https://dev.mysql.com/doc/refman/8.4/en/innodb-limits.html
+MAX_KEY_PARTS = 32
+# Comment lengths in characters (observed on MariaDB 10.11: errors 1628, 1629, 1688 in strict mode):
+# https://dev.mysql.com/doc/refman/8.4/en/create-table.html (COMMENT)
+MAX_COMMENTS = {"table": 2048, "column": 1024, "index": 1024}
 # Storage sizes of fixed-size types: https://dev.mysql.com/doc/refman/8.0/en/storage-requirements.html
 # (DATETIME and TIME without fractional seconds; a type not here is not counted, so a key is refused only
 # when it is surely too long). Subclasses before their bases: the first match counts.
@@ -96,6 +112,16 @@ class MySQLAdapter(Adapter):
     index_names_per_schema = False
     # An index or constraint the model names (MariaDB: the same 64 characters).
     max_name_length = MAX_IDENTIFIER
+    # A longer table or column name is error 1059/1103 (observed on MariaDB 10.11); names are stored in utf8mb3,
+    # so a character outside the BMP is error 1300 "Invalid utf8mb4 character string" (observed on MariaDB 10.11).
+    # https://dev.mysql.com/doc/refman/8.4/en/identifiers.html
+    identifier_bmp_only = True
+    max_comment_length = MAX_COMMENTS
+    max_key_parts = MAX_KEY_PARTS
+    # Column and index names are case-insensitive on every platform ("Duplicate column name", "Duplicate key
+    # name", observed on MariaDB 10.11); table names follow the file system, case-sensitive on Linux, which Atlas's
+    # dev containers run. https://dev.mysql.com/doc/refman/8.4/en/identifier-case-sensitivity.html
+    case_insensitive_names = frozenset({"column", "index"})
     # The longest name MySQL gives a foreign key itself.
     max_generated_name: ClassVar[int] = MAX_IDENTIFIER
     generated_name_in_bytes: ClassVar[bool] = False
@@ -128,17 +154,38 @@ class MySQLAdapter(Adapter):
     def key_refusals(
         self, table: Table, keys: list[Index | UniqueConstraint]
     ) -> list[tuple[SchemaItem, Refusal]]:
-        """Keys longer than InnoDB's 3072 bytes ("Specified key was too long"), each with its size."""
-        per_char = self._charset_bytes(table)
+        """Keys longer than InnoDB's 3072 bytes ("Specified key was too long"), each
+        with its size counted from the columns' own character sets."""
         refusals: list[tuple[SchemaItem, Refusal]] = []
         for key in keys:
-            size = sum(self._part_bytes(key, column, per_char) for column in key.columns)
-            if size > MAX_KEY_BYTES:
-                refusals.append((key, Refusal(
-                    f"its key takes up to {size} bytes, and InnoDB allows {MAX_KEY_BYTES} (a character takes "
-                    f"{per_char} bytes)",
-                    "index a prefix of the long columns (mysql_length={'column': n}) or shorten them")))
+            size, detail = self.key_size(table, key)
+            if size <= MAX_KEY_BYTES:
+                continue
+            refusal = self._long_key(key, size, detail)
+            if refusal is not None:
+                refusals.append((key, refusal))
         return refusals
+
+    def _long_key(self, key: Index | UniqueConstraint, size: int, detail: str) -> Refusal | None:
+        """MySQL refuses every key over the limit in strict mode (a non-unique one is shortened only outside it).
+        https://dev.mysql.com/doc/refman/8.4/en/create-index.html#create-index-column-prefixes"""
+        return Refusal(f"its key takes up to {size} bytes ({detail}), and InnoDB allows {MAX_KEY_BYTES}",
+                       "index a prefix of the long columns (mysql_length={'column': n}), give them a smaller "
+                       "character set (collation=...) or shorten them")
+
+    def referred_key_problem(self, table: Table, key: Index | UniqueConstraint) -> str | None:
+        """InnoDB serves a foreign key only from an index over whole columns within its key limit: a prefix
+        (mysql_length) or MariaDB's hash for a long UNIQUE is errno 150 (observed on MariaDB 10.11).
+        https://dev.mysql.com/doc/refman/8.4/en/create-table-foreign-keys.html ("Index prefixes on foreign key
+        columns are not supported")"""
+        if isinstance(key, Index) and any(self._prefix(key, column) is not None for column in key.columns):
+            return f"its index {key.name!r} indexes a prefix (mysql_length), which {self.name} cannot use for a " \
+                   "foreign key (errno 150)"
+        size, _ = self.key_size(table, key)
+        if size > MAX_KEY_BYTES:
+            return f"its key takes up to {size} bytes, more than InnoDB's {MAX_KEY_BYTES}, which {self.name} cannot " \
+                   "use for a foreign key"
+        return None
 
     def option(self, item: DialectKWArgs, name: str) -> object:
         """A MySQL option as this target reads it (MariaDB: a mariadb_ option first)."""
@@ -148,20 +195,57 @@ class MySQLAdapter(Adapter):
                 return value
         return None
 
-    def _charset_bytes(self, table: Table) -> int:
-        charset = self.option(table, "charset") or self.option(table, "default_charset") or "utf8mb4"
-        return CHARSET_BYTES.get(str(charset).lower(), 4)
+    def key_size(self, table: Table, key: Index | UniqueConstraint | ForeignKeyConstraint) -> tuple[int, str]:
+        """The most bytes `key` takes, and which character sets its string columns were counted in."""
+        size, described = 0, []
+        for column in key.columns:
+            part, charset = self._part_bytes(table, key, column)
+            size += part
+            if charset:
+                described.append(f"{column.name} in {charset}")
+        return size, ", ".join(described) or "fixed-size columns"
 
-    def _part_bytes(self, key: Index | UniqueConstraint, column: Column, per_char: int) -> int:
-        length = self.option(key, "length") if isinstance(key, Index) else None
+    def _prefix(self, key: object, column: Column) -> int | None:
+        length = self.option(key, "length") if isinstance(key, Index) else None  # type: ignore[arg-type]
         prefix = length.get(column.name) if isinstance(length, dict) else length
-        type_ = column.type
+        return prefix if isinstance(prefix, int) else None
+
+    def _part_bytes(self, table: Table, key: object, column: Column) -> tuple[int, str]:
+        """A key part's most bytes: strings by the character set they are stored in, binary strings by their
+        length, a mysql_length prefix instead of the whole column; fixed-size types their storage size."""
+        type_ = column.type.dialect_impl(self.dialect)
         while isinstance(type_, sa.TypeDecorator):
-            type_ = type_.impl_instance
-        if isinstance(type_, sa.String) and type_.length is not None and not isinstance(type_, sa.Enum):
-            characters = min(type_.length, prefix) if isinstance(prefix, int) else type_.length
-            return per_char * characters
-        return next((size for kind, size in FIXED_BYTES if isinstance(type_, kind)), 0)
+            type_ = type_.impl_instance.dialect_impl(self.dialect)
+        prefix = self._prefix(key, column)
+        length = getattr(type_, "length", None)
+        if isinstance(type_, sa.types._Binary) and isinstance(length, int):
+            return (min(length, prefix) if prefix is not None else length), ""
+        if isinstance(type_, sa.String) and not isinstance(type_, sa.Enum) and isinstance(length, int):
+            charset, assumed = self._charset(table, type_)
+            characters = min(length, prefix) if prefix is not None else length
+            named = f"{charset}, the database's default, as neither the column nor the table names one" \
+                if assumed else charset
+            return CHARSET_BYTES.get(charset, 4) * characters, named
+        return next((size for kind, size in FIXED_BYTES if isinstance(type_, kind)), 0), ""
+
+    def _charset(self, table: Table, type_: sa.String) -> tuple[str, bool]:
+        """The character set a string column is stored in: its own (charset, collation, NATIONAL, ASCII,
+        UNICODE), else the table's, else the database default; and whether that default was assumed.
+        A collation names its character set before the first underscore (latin1_general_cs)."""
+        own = getattr(type_, "charset", None) or _collation_charset(type_.collation)
+        if own is None and getattr(type_, "national", False):
+            own = "utf8mb3"  # https://dev.mysql.com/doc/refman/8.4/en/charset-national.html
+        elif own is None and getattr(type_, "ascii", False):
+            own = "latin1"  # ASCII is shorthand for CHARACTER SET latin1
+        elif own is None and getattr(type_, "unicode", False):
+            own = "ucs2"  # UNICODE is shorthand for CHARACTER SET ucs2
+        if own is None:
+            own = self.option(table, "charset") or self.option(table, "default_charset") \
+                or self.option(table, "character_set") or _collation_charset(self.option(table, "collate"))
+        if own is None:
+            return DEFAULT_CHARSET, True
+        charset = str(own).lower()
+        return ("utf8mb3" if charset == "utf8" else charset), False
 
     def _generated_name_refusals(
         self, table: Table, unnamed: list[ForeignKeyConstraint]
@@ -188,6 +272,12 @@ class MySQLAdapter(Adapter):
         if table.schema and parent.schema is None:
             return Refusal(f"{self.name} looks {parent.name!r} up in database {table.schema!r}, the referring "
                            "table's, not in the default one", f"give {parent.name!r} an explicit schema")
+        size, detail = self.key_size(table, fk)
+        if size > MAX_KEY_BYTES:
+            # InnoDB indexes the referring columns itself when no index starts with them ("Specified key was too
+            # long", observed on MariaDB 10.11), and the referred key is as long.
+            return Refusal(f"InnoDB would index its columns in a key of up to {size} bytes ({detail}), more than "
+                           f"{MAX_KEY_BYTES}", "give the columns a smaller character set or shorten them")
         not_null = [c for c in fk.columns if not c.nullable]
         for event, action in (("DELETE", fk.ondelete), ("UPDATE", fk.onupdate)):
             if (action or "").upper() == "SET NULL" and not_null:
@@ -199,6 +289,10 @@ class MySQLAdapter(Adapter):
                                f"{self.name} rejects", "make both sides NOT NULL, or both nullable, or choose "
                                "another action")
         return None
+
+
+def _collation_charset(collation: object) -> str | None:
+    return str(collation).split("_", 1)[0].lower() if collation else None
 
 
 def _names(columns: Iterable[Column]) -> str:
@@ -228,6 +322,18 @@ class MariaDBAdapter(MySQLAdapter):
     expression_index_advice = "MariaDB indexes columns only; index a generated column instead"
 
     option_prefixes = ("mariadb", "mysql")
+
+    def _long_key(self, key: Index | UniqueConstraint, size: int, detail: str) -> Refusal | None:
+        """Observed on MariaDB 10.11 in its default strict mode: a UNIQUE key over the limit is built as a hash
+        (10.4+, https://mariadb.com/kb/en/innodb-limitations/), a non-unique index of one column is shortened to a
+        prefix (note 1071), a non-unique index of several columns is error 1071."""
+        if isinstance(key, UniqueConstraint) or key.unique:
+            return None
+        if len(key.expressions) == 1:
+            return Refusal(f"its key takes up to {size} bytes ({detail}), more than InnoDB's {MAX_KEY_BYTES}, so "
+                           f"{self.name} indexes only a prefix of it", "", accepted=True)
+        return super()._long_key(key, size, detail)
+
     def create_dialect(self) -> Dialect:
         return MariaDBThroughMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
 

@@ -157,6 +157,19 @@ class PostgreSQLAdapter(Adapter):
     # CREATE TABLE also creates a composite type of the table's name, so no other type may have it:
     # https://www.postgresql.org/docs/15/sql-createtable.html (Description)
     tables_are_types = True
+    # Tables, columns and enum types too: PostgreSQL creates them with the name cut to 63 bytes (a NOTICE only;
+    # two columns equal in their first 63 bytes are then "specified more than once", observed on 15).
+    name_overflow = ", and it would cut the name silently"
+    named_enum_types = True
+    # NAMEDATALEN - 1 again: "invalid enum label ... Labels must be 63 bytes or less" (observed on 15).
+    # https://www.postgresql.org/docs/15/datatype-enum.html#id-1.5.7.15.8
+    max_enum_label_bytes = 63
+    # The wire protocol's Query message is a NUL-terminated string, and text values cannot hold NUL either:
+    # https://www.postgresql.org/docs/15/protocol-message-formats.html, https://www.postgresql.org/docs/15/datatype-character.html
+    rejects_nul = True
+    # INDEX_MAX_KEYS, INCLUDE columns counted: "cannot use more than 32 columns in an index" (observed on 15).
+    # https://www.postgresql.org/docs/15/limits.html
+    max_key_parts = 32
 
     # The longest VARCHAR(n)/CHAR(n): a longer one makes CREATE TABLE fail ("length for type varchar cannot
     # exceed 10485760"). https://www.postgresql.org/docs/15/datatype-character.html

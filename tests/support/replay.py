@@ -213,7 +213,8 @@ def _read_postgresql(conn: Connection, schemas: list[str]) -> Reading:
                 f"WHERE i.indrelid = {oid} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
                 "AND k.conrelid = i.indrelid) ORDER BY 1"):
             reading.add(f"index {table}.{name}", definition)
-            constraints.append(("4" + name, definition))
+            # with the keys: a foreign key may refer to a unique index (Atlas creates indexes before foreign keys)
+            constraints.append(("1" + name, definition))
     reading.statements += [(None, sql) for _, sql in sorted(constraints)]
     return reading
 
