@@ -36,9 +36,6 @@ from tests.support.sqlsplit import split_statements
 
 from .layouts import Tree, trees
 
-# Property runs draw many examples, each a whole provider run: the full tier (tests/conftest.py).
-pytestmark = pytest.mark.full
-
 CI_EXAMPLES = int(os.environ.get("ATLAS_PROPERTY_EXAMPLES", "15"))
 LONG_EXAMPLES = int(os.environ.get("ATLAS_PROPERTY_EXAMPLES", "500"))
 

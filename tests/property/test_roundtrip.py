@@ -46,9 +46,6 @@ from tests.support.sqlsplit import split_statements
 
 from .strategies import ModelSpec, models, package_name, render_package
 
-# Property runs draw many examples, each a whole provider run: the full tier (tests/conftest.py).
-pytestmark = pytest.mark.full
-
 CI_EXAMPLES = int(os.environ.get("ATLAS_PROPERTY_EXAMPLES", "50"))
 LONG_EXAMPLES = int(os.environ.get("ATLAS_PROPERTY_EXAMPLES", "1000"))
 CLI_SHARE = 5  # one example in this many also goes through the CLI subprocess

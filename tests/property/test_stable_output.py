@@ -33,9 +33,7 @@ MODEL = textwrap.dedent("""
 """)
 
 
-# six whole runs each: SQLite (a copied table) in the default tier, the others in the full tier
-@pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.full),
-                                     pytest.param("clickhouse", marks=pytest.mark.full)])
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "clickhouse"])
 def test_output_is_the_same_on_every_run(dialect: str, tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "models.py").write_text(MODEL, encoding="utf-8")

@@ -14,8 +14,7 @@ from tests.realprojects.environment import Environment
 from tests.realprojects.projects import PROJECTS, RealProject
 from tests.support import BACKENDS, Backend, load_ddl
 
-# Installs real projects into a venv of their own and loads each: the full tier (tests/conftest.py).
-pytestmark = [pytest.mark.realprojects, pytest.mark.full]
+pytestmark = pytest.mark.realprojects
 
 DEFECTIVE = [p for p in PROJECTS if p.skip_defects]
 
