@@ -73,27 +73,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-# MySQL and MariaDB schemas are server-wide databases, and a model's schema names (``analytics``...) are fixed:
-# under pytest-xdist every test that may reach that server runs on one worker (``--dist loadgroup``), so two
-# workers never create the same database at once. The real-project tier holds its environment under a lock
-# for the whole session, so it too stays on one worker.
-_XDIST_GROUPS = (("mysql-server", ("mysql", "mariadb")),)
-_REALPROJECTS = "realprojects"
-
-
-def _xdist_group(item: pytest.Item) -> str | None:
-    if item.path.is_relative_to(item.config.rootpath / "tests" / _REALPROJECTS):
-        return _REALPROJECTS
-    nodeid = item.nodeid.lower()
-    for group, words in _XDIST_GROUPS:
-        if any(word in nodeid for word in words):
-            return group
-    return None
-
-
 # Folders whose every test is in the full tier: Hypothesis runs (each example a whole provider run and a live
 # load) and the real-project tier (installs projects into a venv of their own).
-_FULL_FOLDERS = ("property", _REALPROJECTS)
+_FULL_FOLDERS = ("property", "realprojects")
 
 
 def _in_full_folder(item: pytest.Item) -> bool:
@@ -109,9 +91,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _reaches_clickhouse(item):
             item.add_marker(pytest.mark.clickhouse)
             item.add_marker(pytest.mark.live)
-        group = _xdist_group(item)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
         if _in_full_folder(item):
             item.add_marker(pytest.mark.full)
     if _full_tier(config):
