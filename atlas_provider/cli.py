@@ -110,8 +110,10 @@ def main_command(
 
     def run() -> str:
         from .api import build_schema, check_model
+        from .child import ChildStdout
         from .dialects import get_adapter
         from .loading import load_model
+        from .loading.release import release_model_modules
 
         # A short-lived process: importing thousands of mapped classes makes the cyclic garbage
         # collector walk an ever larger heap again and again for garbage that hardly exists (the
@@ -120,9 +122,12 @@ def main_command(
 
         options = target_options(dialect, create_schemas=create_schemas, cli_settings=settings)
         adapter = get_adapter(dialect, options)
+        before = set(sys.modules)
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [],
                             skip_errors=skip_errors, warn=warn, verbose=say if verbose else None)
         check_model(loaded)
+        if isinstance(sys.stdout, ChildStdout):  # the one-shot child: only the tables are needed from here on
+            release_model_modules(before)
         schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict,
                               skip_defects=skip_defects_setting(skip_defects), allow_loss=allow_loss)
         for line in [*schema.notes, *schema.losses.lines()]:

@@ -73,6 +73,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# Folders whose every test is in the full tier: Hypothesis runs (each example a whole provider run and a live
+# load) and the real-project tier (installs projects into a venv of their own).
+_FULL_FOLDERS = ("property", "realprojects")
+
+
+def _in_full_folder(item: pytest.Item) -> bool:
+    return any(item.path.is_relative_to(item.config.rootpath / "tests" / name) for name in _FULL_FOLDERS)
+
+
 def _full_tier(config: pytest.Config) -> bool:
     return bool(config.getoption("--full")) or os.environ.get("ATLAS_TEST_FULL") == "1"
 
@@ -82,6 +91,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _reaches_clickhouse(item):
             item.add_marker(pytest.mark.clickhouse)
             item.add_marker(pytest.mark.live)
+        if _in_full_folder(item):
+            item.add_marker(pytest.mark.full)
     if _full_tier(config):
         return
     # The default run is the habit tier: tests marked full are deselected (not skipped), so the count a run

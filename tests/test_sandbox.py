@@ -100,7 +100,10 @@ def _dialects() -> list[object]:
     params: list[object] = []
     for name, where in sorted(REGISTRY.items()):
         ready = find_spec(f"atlas_provider.dialects.{where.split(':')[0]}") is not None
-        params.append(pytest.param(name, marks=pytest.mark.skipif(not ready, reason=f"no {name} adapter yet")))
+        marks = [pytest.mark.skipif(not ready, reason=f"no {name} adapter yet")]
+        if name != "postgresql":  # the same process through each other dialect: the full tier
+            marks.append(pytest.mark.full)
+        params.append(pytest.param(name, marks=marks))
     return params
 
 

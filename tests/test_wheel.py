@@ -19,6 +19,9 @@ import pytest
 
 from tests.support.provider import run_provider
 
+# Builds the wheel and installs it into a new venv: the full tier (tests/conftest.py).
+pytestmark = pytest.mark.full
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "shop"
 VERSION = version("atlas-provider")  # of the checkout's own (editable) install
