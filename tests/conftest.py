@@ -10,10 +10,12 @@ parametrized with the backend ``"clickhouse"``. A test that gets there another w
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
+from sqlalchemy import Column, Table, event
 from sqlalchemy.engine import Engine
 
 from tests.support import chdb_backend
@@ -30,6 +32,49 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     Tests using it are marked ``live``, so ``-m "not live"`` runs the offline tier alone.
     """
     return BACKENDS[request.param]
+
+
+# GeoAlchemy2 registers DDL listeners on the Table and Column classes themselves when it is imported (by the
+# modules that test PostgreSQL's own types, at collection). They change what create_all, and so the provider,
+# compiles for every table (MySQL generated columns, a schema guard on SQL Server), so for the tests of other
+# modules they are taken off: the DDL a test expects must not depend on which modules were collected.
+_LIBRARY_LISTENER_MODULES = ("geoalchemy2",)
+_CLASS_EVENTS = {Table: ("before_create", "after_create", "before_drop", "after_drop", "column_reflect"),
+                 Column: ("after_parent_attach",)}
+
+
+def _library_listeners() -> list[tuple[type, str, object]]:
+    found = []
+    for target, names in _CLASS_EVENTS.items():
+        for name in names:
+            for listener in getattr(target.dispatch, name)._clslevel.get(target, ()):
+                if (getattr(listener, "__module__", "") or "").startswith(_LIBRARY_LISTENER_MODULES):
+                    found.append((target, name, listener))
+    return found
+
+
+def _module_uses_library(module: ModuleType | None) -> bool:
+    return module is not None and any(
+        (getattr(value, "__module__", "") or "").startswith(_LIBRARY_LISTENER_MODULES)
+        or getattr(value, "__name__", "") in _LIBRARY_LISTENER_MODULES
+        for value in vars(module).values()
+    )
+
+
+@pytest.fixture(autouse=True)
+def _library_ddl_listeners_stay_with_their_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    if not any(name in sys.modules for name in _LIBRARY_LISTENER_MODULES) or _module_uses_library(
+            getattr(request.node, "module", None)):
+        yield
+        return
+    removed = _library_listeners()
+    for target, name, listener in removed:
+        event.remove(target, name, listener)
+    try:
+        yield
+    finally:
+        for target, name, listener in removed:
+            event.listen(target, name, listener)
 
 
 @pytest.fixture

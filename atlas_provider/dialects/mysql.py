@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, UniqueConstraint
+from sqlalchemy import Column, Computed, ForeignKeyConstraint, Index, Table, UniqueConstraint
 from sqlalchemy.sql.compiler import IdentifierPreparer
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql.base import DialectKWArgs
@@ -96,8 +96,19 @@ class ProviderMySQLIdentifierPreparer(AtlasReadableNames, CurrentMySQLDialect.pr
     pass
 
 
+class ProviderMySQLDDLCompiler(CurrentMySQLDialect.ddl_compiler):  # type: ignore[misc,name-defined]
+    def process(self, obj: Any, **kw: Any) -> str:
+        # A generated column as the model declares it, whatever a library registered with
+        # @compiles(Computed, "mysql"): GeoAlchemy2 (imported by any model with a spatial column) prints
+        # `AS (...)` without STORED and deletes every "st_" from the expression (`first_name` -> `firname`).
+        if isinstance(obj, Computed):
+            return str(self.visit_computed_column(obj, **kw))
+        return str(super().process(obj, **kw))
+
+
 class ProviderMySQLDialect(CurrentMySQLDialect):
     preparer = ProviderMySQLIdentifierPreparer
+    ddl_compiler = ProviderMySQLDDLCompiler
 
 
 class MySQLAdapter(Adapter):
@@ -375,3 +386,4 @@ class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):
 
     name = "mysql"
     preparer = ProviderMariaDBIdentifierPreparer
+    ddl_compiler = ProviderMySQLDDLCompiler

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import DDL, event
 
 from tests.dialects import cycle_model, ddl, heads, schema_of, stock_model
+from tests.support.provider import run_provider
 
 ITEMS = (
     "CREATE TABLE items (\n"
@@ -195,3 +196,22 @@ def test_the_refusal_is_one_line_and_exit_1(tmp_path: Path) -> None:
     result = provider("--path", "models.py", "--dialect", "mariadb", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (1, "")
     assert len(result.stderr.splitlines()) == 1 and "'dir\\\\'" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "mariadb"])
+def test_a_generated_column_is_printed_as_declared_when_the_model_imports_geoalchemy2(
+        tmp_path: Path, dialect: str) -> None:
+    # GeoAlchemy2 registers @compiles(Computed, "mysql") at import: `AS (...)` without STORED, and every "st_"
+    # deleted from the expression. A model with one spatial column brings it in for every table.
+    pytest.importorskip("geoalchemy2")
+    (tmp_path / "people.py").write_text(
+        "import geoalchemy2\n"
+        "import sqlalchemy as sa\n"
+        "metadata = sa.MetaData()\n"
+        "sa.Table('people', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "         sa.Column('first_name', sa.String(20)),\n"
+        "         sa.Column('shout', sa.String(40), sa.Computed(\"concat(first_name, '!')\", persisted=True)))\n"
+    )
+    result = run_provider("--path", str(tmp_path / "people.py"), "--dialect", dialect)
+    assert result.returncode == 0, result.stderr
+    assert "shout VARCHAR(40) GENERATED ALWAYS AS (concat(first_name, '!')) STORED" in result.stdout
