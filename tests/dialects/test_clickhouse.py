@@ -755,9 +755,17 @@ def _clickhouse_sqlalchemy_fakes() -> dict[str, Any]:
             super().__init__(*args, **kwargs)
             self.version = version
 
+    class SummingMergeTree(MergeTree):
+        def __init__(self, *args: Any, columns: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.columns = list(columns or ())
+
+        def get_parameters(self) -> Any:  # as clickhouse-sqlalchemy 0.3.2: several columns come as one list
+            return [self.columns] if len(self.columns) > 1 else self.columns
+
     types_ = {c.__name__: tag(c, "types.common") for c in
               (Int8, UInt64, String, Nullable, LowCardinality, Array, DateTime64, Date, Decimal, Enum8, IPv4)}
-    engines = {c.__name__: tag(c, "engines.mergetree") for c in (MergeTree, ReplacingMergeTree)}
+    engines = {c.__name__: tag(c, "engines.mergetree") for c in (MergeTree, ReplacingMergeTree, SummingMergeTree)}
     return {**types_, **engines}
 
 
@@ -801,6 +809,19 @@ def test_clickhouse_sqlalchemy_types_and_engines_keep_working() -> None:
         "SETTINGS index_granularity = 1024"
     )
     assert "column type" not in losses(table) and "Nullable type" not in losses(table)
+
+
+def test_a_clickhouse_sqlalchemy_summing_engine_sums_the_columns_it_names() -> None:
+    """SummingMergeTree(columns=(x, y)) is one tuple argument, as ClickHouse writes it, never a Python list."""
+    ch = _clickhouse_sqlalchemy_fakes()
+    metadata = sa.MetaData()
+    table = simple(metadata, sa.Column("x", sa.Integer, nullable=False), sa.Column("odd y", sa.Integer, nullable=False),
+                   name="sums")
+    ch["SummingMergeTree"](order_by=[table.c.id], columns=[table.c.x, table.c["odd y"]])._set_parent(table)
+    one = simple(metadata, sa.Column("x", sa.Integer, nullable=False), name="one")
+    ch["SummingMergeTree"](order_by=[one.c.id], columns=[one.c.x])._set_parent(one)
+    assert create_table(table).endswith(")\nENGINE = SummingMergeTree((x, `odd y`))\nORDER BY id")
+    assert create_table(one).endswith(")\nENGINE = SummingMergeTree(x)\nORDER BY id")
 
 
 def test_clickhouse_sqlalchemy_column_options() -> None:

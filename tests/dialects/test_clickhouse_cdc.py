@@ -346,3 +346,31 @@ def test_the_targets_engine_setting_is_a_declaration_too() -> None:
     with pytest.raises(ModelError, match=r"^items: fed from the application by CDC, which the model declares, but "
                                          r"ENGINE = MergeTree"):
         lake(table(), engine="MergeTree", cdc_tool="debezium")
+
+
+# ---- hostile review of issue 16 ----------------------------------------------------------------------------
+
+
+def test_a_key_naming_a_column_that_needs_quotes_prints_the_quoted_column() -> None:
+    """A key given by a column's name is that column, however the name is spelled: `Order Date`, `tenant-id` and
+    `path\\name` printed bare would be a syntax error, or worse an expression (`tenant - id`)."""
+    events = sa.Table("events", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                      sa.Column("Order Date", sa.Date, nullable=False), sa.Column("tenant-id", sa.Integer, nullable=False),
+                      sa.Column("path\\name", sa.Text, nullable=False),
+                      info={"clickhouse": {"order_by": ["tenant-id", "path\\name", "id"], "partition_by": "Order Date",
+                                           "stable": ["tenant-id", "path\\name"]}})
+    schema = lake(events)
+    assert "\nPARTITION BY `Order Date`\nORDER BY (`tenant-id`, `path\\\\name`, id)" in schema.text
+    risks = [loss.reason for loss in schema.losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and "PARTITION BY uses 'Order Date' beside the primary key" in risks[0]
+
+
+def test_a_replicated_replacing_engine_without_is_deleted_warns_like_the_plain_one() -> None:
+    """The replication path and replica name are not the version and is-deleted arguments."""
+    engine = "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/items', '{replica}', version)"
+    items = table(sa.Column("version", sa.BigInteger, nullable=False), info={"clickhouse": {"engine": engine}})
+    risks = [loss.reason for loss in lake(items).losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and risks[0].startswith("ENGINE = ReplicatedReplacingMergeTree has no is-deleted argument")
+    items.info["clickhouse"]["engine"] = engine.replace("version)", "version, is_deleted)")
+    items.append_column(sa.Column("is_deleted", sa.SmallInteger, nullable=False))
+    assert not [loss for loss in lake(items).losses.losses if loss.kind == "CDC risk"]

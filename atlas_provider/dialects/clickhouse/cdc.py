@@ -282,5 +282,10 @@ def replica_identity(table: Table, spec: TableSpec) -> str | None:
 
 
 def engine_arguments(engine: Engine) -> list[str]:
-    """The engine's arguments as text, split at top-level commas."""
-    return [part for argument in engine.args or () for part in split_args(str(argument))]
+    """The engine's own arguments as text, split at top-level commas: a Replicated engine's ZooKeeper path
+    and replica name (two string literals, given together or not at all) come before them.
+    https://clickhouse.com/docs/en/engines/table-engines/mergetree-family/replication"""
+    parts = [part for argument in engine.args or () for part in split_args(str(argument))]
+    if engine.replicated and parts[:1] and parts[0].startswith("'"):
+        return parts[2:]
+    return parts

@@ -82,6 +82,10 @@ def _key_items(value: Any, table: Table, key: str) -> tuple[ClauseElement, ...]:
     for item in items:
         if isinstance(item, ClauseElement):
             result.append(item)
+        elif isinstance(item, str) and item in table.columns:
+            # a column's own name, however it is spelled (`Order Date`, `tenant-id`): the quoted column, as
+            # clickhouse-sqlalchemy resolves it too; bare it would be a syntax error or another expression
+            result.append(table.columns[item])
         elif isinstance(item, str) and IDENTIFIER.fullmatch(item.strip()):
             name = item.strip()
             if name not in table.columns:
@@ -163,6 +167,8 @@ def engine_info(engine: Any, sql: Callable[[ClauseElement], str]) -> dict[str, A
     `sql` compiles an expression. https://github.com/xzkostyan/clickhouse-sqlalchemy/blob/master/clickhouse_sqlalchemy/engines/mergetree.py"""
 
     def text(item: Any) -> str:
+        if isinstance(item, (list, tuple)):  # SummingMergeTree(columns=(x, y)): one tuple argument
+            return f"({', '.join(text(i) for i in item)})"
         return sql(item) if isinstance(item, ClauseElement) else str(item)
 
     def keys(clause: Any) -> list[Any] | None:
