@@ -517,3 +517,19 @@ def test_names_reach_clickhouse_byte_for_byte(tmp_path: Path, dev: ClickHouseDev
     columns = dev.query("SELECT hex(name) AS n FROM system.columns WHERE database LIKE 'we%' ORDER BY position",
                         use_dev=False)
     assert [bytes.fromhex(c["n"]).decode() for c in columns] == list(ODD_NAMES[1:])
+
+
+def test_keys_naming_odd_columns_key_those_columns(dev: ClickHouseDev) -> None:
+    """A sorting or partition key given by a column's name (`Order Date`, `tenant-id`, one ending in a
+    backslash) keys exactly that column on ClickHouse."""
+    names = ("tenant-id", "path\\name", "ends\\", "Order Date")
+    table = sa.Table("keyed", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     *(sa.Column(n, sa.Integer, nullable=False) for n in names),
+                     info={"clickhouse": {"order_by": [*names[:3], "id"], "partition_by": names[3],
+                                          "stable": list(names)}})
+    adapter = get_adapter("clickhouse", TargetOptions(settings={}))
+    load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
+    columns = dev.query("SELECT hex(name) AS n, is_in_sorting_key AS s, is_in_partition_key AS p FROM system.columns "
+                        "WHERE database = 'dev' AND table = 'keyed' AND (s OR p) ORDER BY position", use_dev=False)
+    assert [(bytes.fromhex(c["n"]).decode(), c["s"], c["p"]) for c in columns] == [
+        ("id", 1, 0), ("tenant-id", 1, 0), ("path\\name", 1, 0), ("ends\\", 1, 0), ("Order Date", 0, 1)]
