@@ -330,6 +330,18 @@ def test_every_table_option_exactly() -> None:
     )
 
 
+def test_a_ttl_is_text_or_a_sqlalchemy_expression_and_anything_else_one_line() -> None:
+    table = simple(None, sa.Column("at", sa.DateTime, nullable=False))
+    table.info["clickhouse"] = {"ttl": [sa.func.toDateTime(table.c.at) + sa.text("INTERVAL 1 DAY"),
+                                        "toDateTime(at) + INTERVAL 2 DAY DELETE"]}
+    assert create_table(table).endswith("\nTTL toDateTime(at) + INTERVAL 1 DAY, toDateTime(at) + INTERVAL 2 DAY DELETE")
+    for bad in (5, ["toDateTime(at) + INTERVAL 1 DAY", 5], [""], [None]):
+        table.info["clickhouse"] = {"ttl": bad}
+        with pytest.raises(ModelError, match=r"^events: info\['clickhouse'\]\['ttl'\] must be an expression or a "
+                                             r"list of them, got "):
+            schema(table)
+
+
 def test_primary_key_without_order_by_sorts_by_it() -> None:
     table = simple(None, sa.Column("at", sa.Date, nullable=False), info={"clickhouse": {"primary_key": ["at", "id"]}})
     assert create_table(table).endswith("PRIMARY KEY (at, id)\nORDER BY (at, id)")

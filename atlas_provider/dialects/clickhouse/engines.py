@@ -100,6 +100,15 @@ def _key_items(value: Any, table: Table, key: str) -> tuple[ClauseElement, ...]:
     return tuple(result)
 
 
+def _ttl_items(value: Any, where: str) -> tuple[ClauseElement, ...]:
+    """TTL rules as the model gives them: ClickHouse SQL text or SQLAlchemy expressions, one or a list."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if not all(isinstance(i, ClauseElement) or (isinstance(i, str) and i.strip()) for i in items):
+        raise ModelError(f"info['clickhouse']['ttl'] must be an expression or a list of them, got {value!r}",
+                         where=where)
+    return tuple(i if isinstance(i, ClauseElement) else sa.literal_column(i.strip()) for i in items)
+
+
 def _mentioned_columns(items: Iterable[ClauseElement], table: Table) -> set[str]:
     """Names of the table's columns an expression uses; ClickHouse SQL given as text is read word by word."""
     names: set[str] = set()
@@ -143,8 +152,7 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
         raise ModelError(f"info['clickhouse'][{keys[0]!r}] needs a MergeTree-family engine, not {engine.name}",
                          where=where)
     partition_by = _key_items(info["partition_by"], table, "partition_by") if "partition_by" in info else None
-    ttl_value = info.get("ttl") or ()
-    ttl = tuple(sa.literal_column(t) for t in ([ttl_value] if isinstance(ttl_value, str) else ttl_value))
+    ttl = _ttl_items(info["ttl"], where) if info.get("ttl") else ()
     table_settings = info.get("settings") or {}
     if not isinstance(table_settings, Mapping):
         raise ModelError("info['clickhouse']['settings'] must be a dict", where=where)
