@@ -18,7 +18,8 @@ from atlas_provider.api import build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, load_model
 from atlas_provider.selection import LAKE, Target, wanted
-from tests.dialects.test_clickhouse import LAKE_EXCLUDED, ODD_NAMES, TYPE_CASES, nullable_type, odd_names_table
+from tests.dialects.test_clickhouse import (LAKE_EXCLUDED, ODD_NAMES, TYPE_CASES, _clickhouse_sqlalchemy_fakes,
+                                            nullable_type, odd_names_table)
 from tests.support.chdb_backend import ChdbError, ClickHouseDev, fresh_clickhouse, load_clickhouse
 from tests.support.provider import run_provider
 from tests.support.sqlsplit import split_statements
@@ -533,3 +534,14 @@ def test_keys_naming_odd_columns_key_those_columns(dev: ClickHouseDev) -> None:
                         "WHERE database = 'dev' AND table = 'keyed' AND (s OR p) ORDER BY position", use_dev=False)
     assert [(bytes.fromhex(c["n"]).decode(), c["s"], c["p"]) for c in columns] == [
         ("id", 1, 0), ("tenant-id", 1, 0), ("path\\name", 1, 0), ("ends\\", 1, 0), ("Order Date", 0, 1)]
+
+
+def test_a_clickhouse_sqlalchemy_summing_engine_over_two_columns_loads(dev: ClickHouseDev) -> None:
+    table = sa.Table("sums", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     sa.Column("x", sa.Integer, nullable=False), sa.Column("odd y", sa.Integer, nullable=False),
+                     info={"clickhouse": {"cdc": False}})
+    _clickhouse_sqlalchemy_fakes()["SummingMergeTree"](order_by=[table.c.id],
+                                                       columns=[table.c.x, table.c["odd y"]])._set_parent(table)
+    adapter = get_adapter("clickhouse", TargetOptions(settings={}))
+    load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
+    assert dev.tables()["sums"]["engine_full"].startswith("SummingMergeTree((x, `odd y`)) ORDER BY id")
