@@ -374,3 +374,14 @@ def test_a_replicated_replacing_engine_without_is_deleted_warns_like_the_plain_o
     items.info["clickhouse"]["engine"] = engine.replace("version)", "version, is_deleted)")
     items.append_column(sa.Column("is_deleted", sa.SmallInteger, nullable=False))
     assert not [loss for loss in lake(items).losses.losses if loss.kind == "CDC risk"]
+
+
+@pytest.mark.parametrize("engine", ["CollapsingMergeTree(sign)", "VersionedCollapsingMergeTree(sign, version)",
+                                    "AggregatingMergeTree", "SummingMergeTree"])
+def test_a_non_replacing_engine_is_named_for_what_it_does(engine: str) -> None:
+    items = table(sa.Column("sign", sa.SmallInteger, nullable=False), sa.Column("version", sa.Integer, nullable=False),
+                  info={"clickhouse": {"engine": engine}})
+    family = engine.partition("(")[0]
+    with pytest.raises(ModelError, match=rf"but ENGINE = {family} keeps every version of a row") as raised:
+        lake(items, cdc_tool="peerdb")
+    assert ("SummingMergeTree adds an update to the old value" in str(raised.value)) == (family == "SummingMergeTree")

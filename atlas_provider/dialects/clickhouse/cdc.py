@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 # The engine family that replaces older versions of a key (Replicated and Shared variants included).
 REPLACING = "ReplacingMergeTree"
+SUMMING = "SummingMergeTree"
 # The application dialects: a table any of them receives is fed from the application.
 APP_DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite", "mssql")
 
@@ -233,8 +234,9 @@ def judge_cdc(table: Table, spec: TableSpec) -> str | None:
                      f"add {missing[0]!r} to 'order_by', or {way_out}")
         return "; ".join(risks)
     if not replacing:
-        loss(f"ENGINE = {spec.engine.name} keeps every version of a row a CDC pipeline sends (SummingMergeTree "
-             "adds an update to the old value)", "use ReplacingMergeTree (leave 'engine' out for the lake's)")
+        summing = " (SummingMergeTree adds an update to the old value)" if engine_family(spec.engine) == SUMMING else ""
+        loss(f"ENGINE = {spec.engine.name} keeps every version of a row a CDC pipeline sends{summing}",
+             "use ReplacingMergeTree (leave 'engine' out for the lake's)")
         return "; ".join(risks)
     if not identity:
         if not ordering:
