@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
-from atlas_provider import ModelError, UnsupportedError
+from atlas_provider import ModelError, UnsupportedError, UsageError
 from atlas_provider.api import Schema, build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, table_key
@@ -385,3 +385,10 @@ def test_a_non_replacing_engine_is_named_for_what_it_does(engine: str) -> None:
     with pytest.raises(ModelError, match=rf"but ENGINE = {family} keeps every version of a row") as raised:
         lake(items, cdc_tool="peerdb")
     assert ("SummingMergeTree adds an update to the old value" in str(raised.value)) == (family == "SummingMergeTree")
+
+
+@pytest.mark.parametrize("key", ["cdc_version_column", "cdc_is_deleted_column"])
+def test_a_bad_cdc_column_setting_names_the_setting_not_a_table(key: str) -> None:
+    with pytest.raises(UsageError, match=rf"^clickhouse: ClickHouse setting '{key}' must be a column name, got "
+                                         r"'ver sion'$"):
+        lake(table(), **{key: "ver sion"})
