@@ -545,3 +545,14 @@ def test_a_clickhouse_sqlalchemy_summing_engine_over_two_columns_loads(dev: Clic
     adapter = get_adapter("clickhouse", TargetOptions(settings={}))
     load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
     assert dev.tables()["sums"]["engine_full"].startswith("SummingMergeTree((x, `odd y`)) ORDER BY id")
+
+
+def test_a_column_named_like_a_clause_of_the_column_list_loads(dev: ClickHouseDev) -> None:
+    """Inside CREATE TABLE's parentheses `projection` (like `index` and `constraint`) starts a definition of its
+    own unless quoted: ClickHouse 23.10 and 26.9 both answer a syntax error."""
+    table = sa.Table("clauses", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     *(sa.Column(n, sa.Integer, nullable=False) for n in ("projection", "index", "constraint")),
+                     info={"clickhouse": {"order_by": ["projection", "id"], "stable": ["projection"]}})
+    adapter = get_adapter("clickhouse", TargetOptions(settings={}))
+    load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
+    assert list(dev.columns("clauses"))[:4] == ["id", "projection", "index", "constraint"]

@@ -27,12 +27,13 @@ from .settings import ClickHouseSettings
 from .types import ClickHouseTypeCompiler, is_native
 
 
-# Keywords that must be quoted as names (ClickHouse's are not reserved, but some confuse its parser).
+# Keywords that must be quoted as names (ClickHouse's are not reserved, but some confuse its parser; an unquoted
+# `projection` column starts a projection inside CREATE TABLE on 23.10 and 26.9).
 # https://clickhouse.com/docs/en/sql-reference/syntax#keywords
 RESERVED_WORDS = compiler.RESERVED_WORDS | {
     "alias", "any", "array", "asof", "codec", "comment", "database", "engine", "final", "format", "global",
     "ilike", "index", "interval", "key", "limit", "materialized", "offset", "partition", "prewhere", "sample",
-    "settings", "ttl", "inf", "nan",
+    "settings", "ttl", "inf", "nan", "projection",
 }
 
 
