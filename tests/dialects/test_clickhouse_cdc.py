@@ -392,3 +392,15 @@ def test_a_bad_cdc_column_setting_names_the_setting_not_a_table(key: str) -> Non
     with pytest.raises(UsageError, match=rf"^clickhouse: ClickHouse setting '{key}' must be a column name, got "
                                          r"'ver sion'$"):
         lake(table(), **{key: "ver sion"})
+
+
+@pytest.mark.parametrize(("settings", "engine"), [({}, "ReplacingMergeTree(_version, _is_deleted)"),
+                                                  ({"cdc_tool": "peerdb"}, "ReplacingMergeTree(_peerdb_version)")],
+                         ids=["assumed", "declared"])
+def test_an_engine_naming_the_profiles_columns_gets_them(settings: dict[str, Any], engine: str) -> None:
+    """The model declares the engine with the CDC columns' names (as the lake would print it): the pipeline's
+    columns are still added, or ClickHouse refuses the engine's unknown columns."""
+    ddl = create(table(info={"clickhouse": {"engine": engine}}), **settings)
+    assert f"ENGINE = {engine}\n" in ddl
+    version = "_peerdb_version" if settings else "_version"
+    assert f"\t{version} UInt64" in ddl

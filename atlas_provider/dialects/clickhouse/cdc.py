@@ -140,14 +140,16 @@ def pipeline(table: Table, settings: ClickHouseSettings) -> str | None:
     return DECLARED if settings.cdc_tool is not None else ASSUMED
 
 
-def resolve_cdc(table: Table, settings: ClickHouseSettings, layout_open: bool = True) -> Cdc | None:
+def resolve_cdc(table: Table, settings: ClickHouseSettings, layout_open: bool = True,
+                engine: str | None = None) -> Cdc | None:
     """The table's CDC layout (profile columns) from info['clickhouse']['cdc'] (True, False or a dict of
     tool/version/is_deleted) over the target's settings. An assumed pipeline adds them only where the model
     leaves the layout open (`layout_open`: no engine declared, and a declared sorting key holds the primary
-    key): a layout the model chose is printed as it chose it."""
+    key) or where the engine it declares (`engine`, as written) names them: a layout the model chose is
+    printed as it chose it, and an engine it chose gets the columns it names."""
     where = table.fullname
     state = pipeline(table, settings)
-    if state is None or (state == ASSUMED and not layout_open):
+    if state is None:
         return None
     value = clickhouse_info(table).get("cdc")
     if value is None or value is True:
@@ -176,6 +178,9 @@ def resolve_cdc(table: Table, settings: ClickHouseSettings, layout_open: bool = 
             raise ModelError(f"info['clickhouse']['cdc'][{column.role!r}] must be a column name, got {name!r}",
                              where=where)
         columns.append(MetaColumn(column.role, name, column.type, column.default))
+    named = set(IDENTIFIER.findall(engine or "")) & {column.name for column in columns}
+    if state == ASSUMED and not layout_open and not named:
+        return None
     return Cdc(tool, tuple(columns))
 
 

@@ -139,7 +139,8 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
     # An ordering key without the whole primary key would make the lake's ReplacingMergeTree merge distinct
     # rows: the lake defaults then keep every row (MergeTree) and the CDC judgement says why.
     holds_identity = {c.name for c in table.primary_key.columns} <= _mentioned_columns(order_by, table)
-    cdc = resolve_cdc(table, settings, layout_open=declared_engine is None and holds_identity)
+    cdc = resolve_cdc(table, settings, layout_open=declared_engine is None and holds_identity,
+                      engine=None if declared_engine is None else str(declared_engine))
     if declared_engine is not None:
         engine = parse_engine(declared_engine, where)
     elif cdc is not None:
