@@ -556,3 +556,21 @@ def test_a_column_named_like_a_clause_of_the_column_list_loads(dev: ClickHouseDe
     adapter = get_adapter("clickhouse", TargetOptions(settings={}))
     load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
     assert list(dev.columns("clauses"))[:4] == ["id", "projection", "index", "constraint"]
+
+
+def test_text_with_a_nul_byte_reaches_clickhouse_byte_for_byte(dev: ClickHouseDev) -> None:
+    """ClickHouse 23.10 stops reading a query at a raw NUL byte (26.9 does not): strings write it as `\\0`."""
+    texts = ["a\x00b", "end\\", "q'uote\n"]
+    table = sa.Table("notes", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     *(sa.Column(f"c{i}", sa.String, nullable=False, comment=text, server_default=text)
+                       for i, text in enumerate(texts)),
+                     comment="\x00", info={"clickhouse": {"cdc": False}})
+    ddl = build_schema(Model(tables=[table]), get_adapter("clickhouse", TargetOptions(settings={}))).text
+    assert "\x00" not in ddl
+    load_clickhouse(ddl, dev)
+    dev.query("INSERT INTO notes (id) VALUES (1)")
+    row = dev.query("SELECT " + ", ".join(f"hex(c{i}) AS c{i}" for i in range(len(texts))) + " FROM notes")[0]
+    assert [bytes.fromhex(row[f"c{i}"]).decode() for i in range(len(texts))] == texts
+    comments = dev.query("SELECT hex(comment) AS c FROM system.columns WHERE database = 'dev' AND table = 'notes' "
+                         "ORDER BY position", use_dev=False)
+    assert [bytes.fromhex(c["c"]).decode() for c in comments] == ["", *texts]

@@ -61,9 +61,10 @@ class ClickHouseIdentifierPreparer(compiler.IdentifierPreparer):
 
 class ClickHouseCompiler(compiler.SQLCompiler):
     def render_literal_value(self, value: Any, type_: sqltypes.TypeEngine[Any]) -> str:
-        # A backslash starts an escape in ClickHouse strings ('a\b' is not three characters).
+        # A backslash starts an escape in ClickHouse strings ('a\b' is not three characters); a raw NUL byte
+        # ends the query for ClickHouse 23.10's parser (live check; 26.9 reads it), so it is written `\0`.
         # https://clickhouse.com/docs/en/sql-reference/syntax#string
-        return super().render_literal_value(value, type_).replace("\\", "\\\\")
+        return super().render_literal_value(value, type_).replace("\\", "\\\\").replace("\x00", "\\0")
 
     def visit_now_func(self, fn: Any, **kw: Any) -> str:
         return "now()"
