@@ -404,3 +404,14 @@ def test_an_engine_naming_the_profiles_columns_gets_them(settings: dict[str, Any
     assert f"ENGINE = {engine}\n" in ddl
     version = "_peerdb_version" if settings else "_version"
     assert f"\t{version} UInt64" in ddl
+
+
+def test_a_quoted_name_inside_a_key_expression_is_a_key_column() -> None:
+    """`toYYYYMM(\\`Order Date\\`)` keys on the column `Order Date`: the CDC rules and allow_nullable_key see it."""
+    events = sa.Table("events", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                      sa.Column("Order Date", sa.DateTime), sa.Column("path\\at", sa.DateTime),
+                      info={"clickhouse": {"partition_by": "(toYYYYMM(`Order Date`), toYear(`path\\\\at`))"}})
+    schema = lake(events)
+    assert schema.text.rstrip().endswith("ORDER BY id\nSETTINGS allow_nullable_key = 1;")
+    risks = [loss.reason for loss in schema.losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and "PARTITION BY uses 'Order Date', 'path\\\\at' beside the primary key" in risks[0]

@@ -110,15 +110,25 @@ def _ttl_items(value: Any, where: str) -> tuple[ClauseElement, ...]:
 
 
 def _mentioned_columns(items: Iterable[ClauseElement], table: Table) -> set[str]:
-    """Names of the table's columns an expression uses; ClickHouse SQL given as text is read word by word."""
+    """Names of the table's columns an expression uses; ClickHouse SQL given as text is read word by word,
+    and a backquoted name as ClickHouse reads it."""
     names: set[str] = set()
     for item in items:
         for element in visitors.iterate(item):
             if isinstance(element, elements.ColumnClause):
-                names.update(IDENTIFIER.findall(element.name) if element.is_literal else [element.name])
+                names.update(_words(element.name) if element.is_literal else [element.name])
             elif isinstance(element, elements.TextClause):
-                names.update(IDENTIFIER.findall(element.text))
+                names.update(_words(element.text))
     return names & set(table.columns.keys())
+
+
+QUOTED = re.compile(r"`((?:[^`\\]|\\.|``)*)`", re.S)
+
+
+def _words(text: str) -> list[str]:
+    """The plain words of ClickHouse SQL text and its backquoted names (`` `a``b` ``, `` `a\\b` ``) unescaped."""
+    quoted = [re.sub(r"\\(.)", r"\1", name.replace("``", "`")) for name in QUOTED.findall(text)]
+    return IDENTIFIER.findall(text) + quoted
 
 
 def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
