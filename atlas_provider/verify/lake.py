@@ -70,7 +70,7 @@ class Lake:
         text, errors = self._run(prefix + sql)
         found = _ERROR.search(errors)
         if found:
-            raise LakeError(f"ClickHouse rejected {sql.split(None, 2)[:2]!r}...: {found.group().strip()}",
+            raise LakeError(f"ClickHouse rejected {' '.join(sql.split(None, 2)[:2])}...: {found.group().strip()}",
                             where=where)
         # split on "\n" only: str.splitlines() also breaks at U+2028 inside string values
         return [json.loads(line, parse_float=Decimal) for line in text.split("\n") if line.strip()]

@@ -144,3 +144,11 @@ def test_a_table_name_with_a_quote_and_a_backslash_is_verified(tmp_path: Path) -
     result = verify("sqlite", "--path", "odd_names.py", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"verify: ev'ents\\: \d+ rows, 4 columns, CDC update \+ delete: ok$", result.stderr, re.M)
+
+
+def test_a_statement_the_lake_refuses_is_named_in_words_not_as_a_list() -> None:
+    from atlas_provider.verify.lake import LakeError, scratch_lake
+
+    with scratch_lake() as lake, pytest.raises(LakeError) as raised:
+        lake.query("SELECT nosuchfunction(1)")
+    assert str(raised.value).startswith("ClickHouse rejected SELECT nosuchfunction(1)...: Code: ")
