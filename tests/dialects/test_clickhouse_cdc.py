@@ -355,7 +355,8 @@ def test_a_key_naming_a_column_that_needs_quotes_prints_the_quoted_column() -> N
     """A key given by a column's name is that column, however the name is spelled: `Order Date`, `tenant-id` and
     `path\\name` printed bare would be a syntax error, or worse an expression (`tenant - id`)."""
     events = sa.Table("events", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
-                      sa.Column("Order Date", sa.Date, nullable=False), sa.Column("tenant-id", sa.Integer, nullable=False),
+                      sa.Column("Order Date", sa.Date, nullable=False),
+                      sa.Column("tenant-id", sa.Integer, nullable=False),
                       sa.Column("path\\name", sa.Text, nullable=False),
                       info={"clickhouse": {"order_by": ["tenant-id", "path\\name", "id"], "partition_by": "Order Date",
                                            "stable": ["tenant-id", "path\\name"]}})
