@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import ProviderError, UsageError
+from .appdb import ch_string
 
 DEV_DATABASE = "dev"
 INSTALL_HINT = "verify needs chDB: pip install 'atlas-provider[verify]'"
@@ -69,7 +70,7 @@ class Lake:
         text, errors = self._run(prefix + sql)
         found = _ERROR.search(errors)
         if found:
-            raise LakeError(f"ClickHouse rejected {sql.split(None, 2)[:2]!r}...: {found.group().strip()}",
+            raise LakeError(f"ClickHouse rejected {' '.join(sql.split(None, 2)[:2])}...: {found.group().strip()}",
                             where=where)
         # split on "\n" only: str.splitlines() also breaks at U+2028 inside string values
         return [json.loads(line, parse_float=Decimal) for line in text.split("\n") if line.strip()]
@@ -104,7 +105,7 @@ class Lake:
         """The engine of a loaded table and its arguments, as ClickHouse reports them."""
         schema, _, name = fullname.rpartition(".")
         rows = self.query("SELECT engine, engine_full FROM system.tables WHERE database = "
-                          f"'{schema or DEV_DATABASE}' AND name = '{name}'", use_dev=False)
+                          f"{ch_string(schema or DEV_DATABASE)} AND name = {ch_string(name)}", use_dev=False)
         if not rows:
             raise LakeError("the lake DDL created no such table", where=fullname)
         engine, full = rows[0]["engine"], rows[0]["engine_full"]
@@ -116,15 +117,16 @@ class Lake:
         """The columns in the table's sorting or partition key: a CDC row must carry them to replace a row."""
         schema, _, name = fullname.rpartition(".")
         rows = self.query("SELECT name FROM system.columns WHERE database = "
-                          f"'{schema or DEV_DATABASE}' AND table = '{name}' AND (is_in_sorting_key OR "
-                          "is_in_partition_key)", use_dev=False)
+                          f"{ch_string(schema or DEV_DATABASE)} AND table = {ch_string(name)} AND "
+                          "(is_in_sorting_key OR is_in_partition_key)", use_dev=False)
         return {row["name"] for row in rows}
 
     def columns(self, fullname: str) -> dict[str, str]:
         """Column name -> ClickHouse type, in order."""
         schema, _, name = fullname.rpartition(".")
         rows = self.query("SELECT name, type FROM system.columns WHERE database = "
-                          f"'{schema or DEV_DATABASE}' AND table = '{name}' ORDER BY position", use_dev=False)
+                          f"{ch_string(schema or DEV_DATABASE)} AND table = {ch_string(name)} ORDER BY position",
+                          use_dev=False)
         return {row["name"]: row["type"] for row in rows}
 
 

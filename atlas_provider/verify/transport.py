@@ -15,12 +15,14 @@ without an is-deleted column keeps the deleted row, and the comparison shows eac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
+from sqlalchemy.util import md5_hex
 
 from ..errors import UsageError
 from .appdb import AppDatabase
@@ -29,6 +31,9 @@ from .rows import TablePlan, bound_value
 
 REPLACING = "ReplacingMergeTree"
 INITIAL, UPDATED, DELETED = 1, 2, 3  # CDC versions of the three writes
+
+
+PLAIN = re.compile(r"[^A-Za-z0-9_]")
 
 
 @dataclass
@@ -79,7 +84,8 @@ def _view(route: Route, app: AppDatabase, connection: Connection, columns: list[
     if where:
         select = select.where(*[table.c[k] == v for k, v in where.items()])
     route.views += 1
-    name = f"atlas_verify_{table.name}_{route.views}"[:60]
+    # verify's own name, in plain letters: the readers pass it on to the app database in their own quoting
+    name = f"atlas_verify_{route.views}_{md5_hex(table.fullname)[:8]}_{PLAIN.sub('_', table.name)}"[:60]
     preparer = connection.dialect.identifier_preparer
     qualified = preparer.quote(name) if table.schema is None else f"{preparer.quote_schema(table.schema)}.{preparer.quote(name)}"
     body = select.compile(connection, compile_kwargs={"literal_binds": True})

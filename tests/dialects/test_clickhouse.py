@@ -331,6 +331,18 @@ def test_every_table_option_exactly() -> None:
     )
 
 
+def test_a_ttl_is_text_or_a_sqlalchemy_expression_and_anything_else_one_line() -> None:
+    table = simple(None, sa.Column("at", sa.DateTime, nullable=False))
+    table.info["clickhouse"] = {"ttl": [sa.func.toDateTime(table.c.at) + sa.text("INTERVAL 1 DAY"),
+                                        "toDateTime(at) + INTERVAL 2 DAY DELETE"]}
+    assert create_table(table).endswith("\nTTL toDateTime(at) + INTERVAL 1 DAY, toDateTime(at) + INTERVAL 2 DAY DELETE")
+    for bad in (5, ["toDateTime(at) + INTERVAL 1 DAY", 5], [""], [None]):
+        table.info["clickhouse"] = {"ttl": bad}
+        with pytest.raises(ModelError, match=r"^events: info\['clickhouse'\]\['ttl'\] must be an expression or a "
+                                             r"list of them, got "):
+            schema(table)
+
+
 def test_primary_key_without_order_by_sorts_by_it() -> None:
     table = simple(None, sa.Column("at", sa.Date, nullable=False), info={"clickhouse": {"primary_key": ["at", "id"]}})
     assert create_table(table).endswith("PRIMARY KEY (at, id)\nORDER BY (at, id)")
@@ -756,9 +768,17 @@ def _clickhouse_sqlalchemy_fakes() -> dict[str, Any]:
             super().__init__(*args, **kwargs)
             self.version = version
 
+    class SummingMergeTree(MergeTree):
+        def __init__(self, *args: Any, columns: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.columns = list(columns or ())
+
+        def get_parameters(self) -> Any:  # as clickhouse-sqlalchemy 0.3.2: several columns come as one list
+            return [self.columns] if len(self.columns) > 1 else self.columns
+
     types_ = {c.__name__: tag(c, "types.common") for c in
               (Int8, UInt64, String, Nullable, LowCardinality, Array, DateTime64, Date, Decimal, Enum8, IPv4)}
-    engines = {c.__name__: tag(c, "engines.mergetree") for c in (MergeTree, ReplacingMergeTree)}
+    engines = {c.__name__: tag(c, "engines.mergetree") for c in (MergeTree, ReplacingMergeTree, SummingMergeTree)}
     return {**types_, **engines}
 
 
@@ -802,6 +822,19 @@ def test_clickhouse_sqlalchemy_types_and_engines_keep_working() -> None:
         "SETTINGS index_granularity = 1024"
     )
     assert "column type" not in losses(table) and "Nullable type" not in losses(table)
+
+
+def test_a_clickhouse_sqlalchemy_summing_engine_sums_the_columns_it_names() -> None:
+    """SummingMergeTree(columns=(x, y)) is one tuple argument, as ClickHouse writes it, never a Python list."""
+    ch = _clickhouse_sqlalchemy_fakes()
+    metadata = sa.MetaData()
+    table = simple(metadata, sa.Column("x", sa.Integer, nullable=False), sa.Column("odd y", sa.Integer, nullable=False),
+                   name="sums")
+    ch["SummingMergeTree"](order_by=[table.c.id], columns=[table.c.x, table.c["odd y"]])._set_parent(table)
+    one = simple(metadata, sa.Column("x", sa.Integer, nullable=False), name="one")
+    ch["SummingMergeTree"](order_by=[one.c.id], columns=[one.c.x])._set_parent(one)
+    assert create_table(table).endswith(")\nENGINE = SummingMergeTree((x, `odd y`))\nORDER BY id")
+    assert create_table(one).endswith(")\nENGINE = SummingMergeTree(x)\nORDER BY id")
 
 
 def test_clickhouse_sqlalchemy_column_options() -> None:

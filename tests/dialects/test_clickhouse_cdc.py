@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
-from atlas_provider import ModelError, UnsupportedError
+from atlas_provider import ModelError, UnsupportedError, UsageError
 from atlas_provider.api import Schema, build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, table_key
@@ -346,3 +346,73 @@ def test_the_targets_engine_setting_is_a_declaration_too() -> None:
     with pytest.raises(ModelError, match=r"^items: fed from the application by CDC, which the model declares, but "
                                          r"ENGINE = MergeTree"):
         lake(table(), engine="MergeTree", cdc_tool="debezium")
+
+
+# ---- hostile review of issue 16 ----------------------------------------------------------------------------
+
+
+def test_a_key_naming_a_column_that_needs_quotes_prints_the_quoted_column() -> None:
+    """A key given by a column's name is that column, however the name is spelled: `Order Date`, `tenant-id` and
+    `path\\name` printed bare would be a syntax error, or worse an expression (`tenant - id`)."""
+    events = sa.Table("events", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                      sa.Column("Order Date", sa.Date, nullable=False),
+                      sa.Column("tenant-id", sa.Integer, nullable=False),
+                      sa.Column("path\\name", sa.Text, nullable=False),
+                      info={"clickhouse": {"order_by": ["tenant-id", "path\\name", "id"], "partition_by": "Order Date",
+                                           "stable": ["tenant-id", "path\\name"]}})
+    schema = lake(events)
+    assert "\nPARTITION BY `Order Date`\nORDER BY (`tenant-id`, `path\\\\name`, id)" in schema.text
+    risks = [loss.reason for loss in schema.losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and "PARTITION BY uses 'Order Date' beside the primary key" in risks[0]
+
+
+def test_a_replicated_replacing_engine_without_is_deleted_warns_like_the_plain_one() -> None:
+    """The replication path and replica name are not the version and is-deleted arguments."""
+    engine = "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/items', '{replica}', version)"
+    items = table(sa.Column("version", sa.BigInteger, nullable=False), info={"clickhouse": {"engine": engine}})
+    risks = [loss.reason for loss in lake(items).losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and risks[0].startswith("ENGINE = ReplicatedReplacingMergeTree has no is-deleted argument")
+    items.info["clickhouse"]["engine"] = engine.replace("version)", "version, is_deleted)")
+    items.append_column(sa.Column("is_deleted", sa.SmallInteger, nullable=False))
+    assert not [loss for loss in lake(items).losses.losses if loss.kind == "CDC risk"]
+
+
+@pytest.mark.parametrize("engine", ["CollapsingMergeTree(sign)", "VersionedCollapsingMergeTree(sign, version)",
+                                    "AggregatingMergeTree", "SummingMergeTree"])
+def test_a_non_replacing_engine_is_named_for_what_it_does(engine: str) -> None:
+    items = table(sa.Column("sign", sa.SmallInteger, nullable=False), sa.Column("version", sa.Integer, nullable=False),
+                  info={"clickhouse": {"engine": engine}})
+    family = engine.partition("(")[0]
+    with pytest.raises(ModelError, match=rf"but ENGINE = {family} keeps every version of a row") as raised:
+        lake(items, cdc_tool="peerdb")
+    assert ("SummingMergeTree adds an update to the old value" in str(raised.value)) == (family == "SummingMergeTree")
+
+
+@pytest.mark.parametrize("key", ["cdc_version_column", "cdc_is_deleted_column"])
+def test_a_bad_cdc_column_setting_names_the_setting_not_a_table(key: str) -> None:
+    with pytest.raises(UsageError, match=rf"^clickhouse: ClickHouse setting '{key}' must be a column name, got "
+                                         r"'ver sion'$"):
+        lake(table(), **{key: "ver sion"})
+
+
+@pytest.mark.parametrize(("settings", "engine"), [({}, "ReplacingMergeTree(_version, _is_deleted)"),
+                                                  ({"cdc_tool": "peerdb"}, "ReplacingMergeTree(_peerdb_version)")],
+                         ids=["assumed", "declared"])
+def test_an_engine_naming_the_profiles_columns_gets_them(settings: dict[str, Any], engine: str) -> None:
+    """The model declares the engine with the CDC columns' names (as the lake would print it): the pipeline's
+    columns are still added, or ClickHouse refuses the engine's unknown columns."""
+    ddl = create(table(info={"clickhouse": {"engine": engine}}), **settings)
+    assert f"ENGINE = {engine}\n" in ddl
+    version = "_peerdb_version" if settings else "_version"
+    assert f"\t{version} UInt64" in ddl
+
+
+def test_a_quoted_name_inside_a_key_expression_is_a_key_column() -> None:
+    """`toYYYYMM(\\`Order Date\\`)` keys on the column `Order Date`: the CDC rules and allow_nullable_key see it."""
+    events = sa.Table("events", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                      sa.Column("Order Date", sa.DateTime), sa.Column("path\\at", sa.DateTime),
+                      info={"clickhouse": {"partition_by": "(toYYYYMM(`Order Date`), toYear(`path\\\\at`))"}})
+    schema = lake(events)
+    assert schema.text.rstrip().endswith("ORDER BY id\nSETTINGS allow_nullable_key = 1;")
+    risks = [loss.reason for loss in schema.losses.losses if loss.kind == "CDC risk"]
+    assert len(risks) == 1 and "PARTITION BY uses 'Order Date', 'path\\\\at' beside the primary key" in risks[0]

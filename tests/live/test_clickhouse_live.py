@@ -18,7 +18,8 @@ from atlas_provider.api import build_schema
 from atlas_provider.dialects import TargetOptions, get_adapter
 from atlas_provider.loading import Model, load_model
 from atlas_provider.selection import LAKE, Target, wanted
-from tests.dialects.test_clickhouse import LAKE_EXCLUDED, ODD_NAMES, TYPE_CASES, nullable_type, odd_names_table
+from tests.dialects.test_clickhouse import (LAKE_EXCLUDED, ODD_NAMES, TYPE_CASES, _clickhouse_sqlalchemy_fakes,
+                                            nullable_type, odd_names_table)
 from tests.support.chdb_backend import ChdbError, ClickHouseDev, fresh_clickhouse, load_clickhouse
 from tests.support.provider import run_provider
 from tests.support.sqlsplit import split_statements
@@ -517,3 +518,59 @@ def test_names_reach_clickhouse_byte_for_byte(tmp_path: Path, dev: ClickHouseDev
     columns = dev.query("SELECT hex(name) AS n FROM system.columns WHERE database LIKE 'we%' ORDER BY position",
                         use_dev=False)
     assert [bytes.fromhex(c["n"]).decode() for c in columns] == list(ODD_NAMES[1:])
+
+
+def test_keys_naming_odd_columns_key_those_columns(dev: ClickHouseDev) -> None:
+    """A sorting or partition key given by a column's name (`Order Date`, `tenant-id`, one ending in a
+    backslash) keys exactly that column on ClickHouse."""
+    names = ("tenant-id", "path\\name", "ends\\", "Order Date")
+    table = sa.Table("keyed", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     *(sa.Column(n, sa.Integer, nullable=False) for n in names),
+                     info={"clickhouse": {"order_by": [*names[:3], "id"], "partition_by": names[3],
+                                          "stable": list(names)}})
+    adapter = get_adapter("clickhouse", TargetOptions(settings={}))
+    load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
+    columns = dev.query("SELECT hex(name) AS n, is_in_sorting_key AS s, is_in_partition_key AS p FROM system.columns "
+                        "WHERE database = 'dev' AND table = 'keyed' AND (s OR p) ORDER BY position", use_dev=False)
+    assert [(bytes.fromhex(c["n"]).decode(), c["s"], c["p"]) for c in columns] == [
+        ("id", 1, 0), ("tenant-id", 1, 0), ("path\\name", 1, 0), ("ends\\", 1, 0), ("Order Date", 0, 1)]
+
+
+def test_a_clickhouse_sqlalchemy_summing_engine_over_two_columns_loads(dev: ClickHouseDev) -> None:
+    table = sa.Table("sums", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     sa.Column("x", sa.Integer, nullable=False), sa.Column("odd y", sa.Integer, nullable=False),
+                     info={"clickhouse": {"cdc": False}})
+    _clickhouse_sqlalchemy_fakes()["SummingMergeTree"](order_by=[table.c.id],
+                                                       columns=[table.c.x, table.c["odd y"]])._set_parent(table)
+    adapter = get_adapter("clickhouse", TargetOptions(settings={}))
+    load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
+    assert dev.tables()["sums"]["engine_full"].startswith("SummingMergeTree((x, `odd y`)) ORDER BY id")
+
+
+def test_a_column_named_like_a_clause_of_the_column_list_loads(dev: ClickHouseDev) -> None:
+    """Inside CREATE TABLE's parentheses `projection` (like `index` and `constraint`) starts a definition of its
+    own unless quoted: ClickHouse 23.10 and 26.9 both answer a syntax error."""
+    table = sa.Table("clauses", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     *(sa.Column(n, sa.Integer, nullable=False) for n in ("projection", "index", "constraint")),
+                     info={"clickhouse": {"order_by": ["projection", "id"], "stable": ["projection"]}})
+    adapter = get_adapter("clickhouse", TargetOptions(settings={}))
+    load_clickhouse(build_schema(Model(tables=[table]), adapter).text, dev)
+    assert list(dev.columns("clauses"))[:4] == ["id", "projection", "index", "constraint"]
+
+
+def test_text_with_a_nul_byte_reaches_clickhouse_byte_for_byte(dev: ClickHouseDev) -> None:
+    """ClickHouse 23.10 stops reading a query at a raw NUL byte (26.9 does not): strings write it as `\\0`."""
+    texts = ["a\x00b", "end\\", "q'uote\n"]
+    table = sa.Table("notes", sa.MetaData(), sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     *(sa.Column(f"c{i}", sa.String, nullable=False, comment=text, server_default=text)
+                       for i, text in enumerate(texts)),
+                     comment="\x00", info={"clickhouse": {"cdc": False}})
+    ddl = build_schema(Model(tables=[table]), get_adapter("clickhouse", TargetOptions(settings={}))).text
+    assert "\x00" not in ddl
+    load_clickhouse(ddl, dev)
+    dev.query("INSERT INTO notes (id) VALUES (1)")
+    row = dev.query("SELECT " + ", ".join(f"hex(c{i}) AS c{i}" for i in range(len(texts))) + " FROM notes")[0]
+    assert [bytes.fromhex(row[f"c{i}"]).decode() for i in range(len(texts))] == texts
+    comments = dev.query("SELECT hex(comment) AS c FROM system.columns WHERE database = 'dev' AND table = 'notes' "
+                         "ORDER BY position", use_dev=False)
+    assert [bytes.fromhex(c["c"]).decode() for c in comments] == ["", *texts]

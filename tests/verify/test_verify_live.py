@@ -125,3 +125,30 @@ def test_a_declared_ordering_key_replaces_updates_and_drops_deletes(dialect: str
     result = verify(dialect, "--path", "tests/models/outbox")
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"verify: events: \d+ rows, 5 columns, CDC update \+ delete: ok$", result.stderr, re.M)
+
+
+ODD_TABLE = '''
+from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table
+
+metadata = MetaData()
+Table("ev'ents\\\\", metadata, Column("id", BigInteger, primary_key=True, autoincrement=False),
+      Column("tenant", Integer, nullable=False), Column("at", DateTime, nullable=False), Column("note", String(40)),
+      info={"clickhouse": {"order_by": ["tenant", "id"], "partition_by": "toYYYYMM(at)", "stable": ["tenant", "at"]}})
+'''
+
+
+def test_a_table_name_with_a_quote_and_a_backslash_is_verified(tmp_path: Path) -> None:
+    """The lake's system tables are asked with the name as a ClickHouse string, and verify's views in the app
+    database get plain names of their own (the readers hand them on in their own quoting)."""
+    (tmp_path / "odd_names.py").write_text(ODD_TABLE)
+    result = verify("sqlite", "--path", "odd_names.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"verify: ev'ents\\: \d+ rows, 4 columns, CDC update \+ delete: ok$", result.stderr, re.M)
+
+
+def test_a_statement_the_lake_refuses_is_named_in_words_not_as_a_list() -> None:
+    from atlas_provider.verify.lake import LakeError, scratch_lake
+
+    with scratch_lake() as lake, pytest.raises(LakeError) as raised:
+        lake.query("SELECT nosuchfunction(1)")
+    assert str(raised.value).startswith("ClickHouse rejected SELECT nosuchfunction(1)...: Code: ")

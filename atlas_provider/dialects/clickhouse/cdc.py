@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 # The engine family that replaces older versions of a key (Replicated and Shared variants included).
 REPLACING = "ReplacingMergeTree"
+SUMMING = "SummingMergeTree"
 # The application dialects: a table any of them receives is fed from the application.
 APP_DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite", "mssql")
 
@@ -139,14 +140,16 @@ def pipeline(table: Table, settings: ClickHouseSettings) -> str | None:
     return DECLARED if settings.cdc_tool is not None else ASSUMED
 
 
-def resolve_cdc(table: Table, settings: ClickHouseSettings, layout_open: bool = True) -> Cdc | None:
+def resolve_cdc(table: Table, settings: ClickHouseSettings, layout_open: bool = True,
+                engine: str | None = None) -> Cdc | None:
     """The table's CDC layout (profile columns) from info['clickhouse']['cdc'] (True, False or a dict of
     tool/version/is_deleted) over the target's settings. An assumed pipeline adds them only where the model
     leaves the layout open (`layout_open`: no engine declared, and a declared sorting key holds the primary
-    key): a layout the model chose is printed as it chose it."""
+    key) or where the engine it declares (`engine`, as written) names them: a layout the model chose is
+    printed as it chose it, and an engine it chose gets the columns it names."""
     where = table.fullname
     state = pipeline(table, settings)
-    if state is None or (state == ASSUMED and not layout_open):
+    if state is None:
         return None
     value = clickhouse_info(table).get("cdc")
     if value is None or value is True:
@@ -175,6 +178,9 @@ def resolve_cdc(table: Table, settings: ClickHouseSettings, layout_open: bool = 
             raise ModelError(f"info['clickhouse']['cdc'][{column.role!r}] must be a column name, got {name!r}",
                              where=where)
         columns.append(MetaColumn(column.role, name, column.type, column.default))
+    named = set(IDENTIFIER.findall(engine or "")) & {column.name for column in columns}
+    if state == ASSUMED and not layout_open and not named:
+        return None
     return Cdc(tool, tuple(columns))
 
 
@@ -233,8 +239,9 @@ def judge_cdc(table: Table, spec: TableSpec) -> str | None:
                      f"add {missing[0]!r} to 'order_by', or {way_out}")
         return "; ".join(risks)
     if not replacing:
-        loss(f"ENGINE = {spec.engine.name} keeps every version of a row a CDC pipeline sends (SummingMergeTree "
-             "adds an update to the old value)", "use ReplacingMergeTree (leave 'engine' out for the lake's)")
+        summing = " (SummingMergeTree adds an update to the old value)" if engine_family(spec.engine) == SUMMING else ""
+        loss(f"ENGINE = {spec.engine.name} keeps every version of a row a CDC pipeline sends{summing}",
+             "use ReplacingMergeTree (leave 'engine' out for the lake's)")
         return "; ".join(risks)
     if not identity:
         if not ordering:
@@ -282,5 +289,10 @@ def replica_identity(table: Table, spec: TableSpec) -> str | None:
 
 
 def engine_arguments(engine: Engine) -> list[str]:
-    """The engine's arguments as text, split at top-level commas."""
-    return [part for argument in engine.args or () for part in split_args(str(argument))]
+    """The engine's own arguments as text, split at top-level commas: a Replicated engine's ZooKeeper path
+    and replica name (two string literals, given together or not at all) come before them.
+    https://clickhouse.com/docs/en/engines/table-engines/mergetree-family/replication"""
+    parts = [part for argument in engine.args or () for part in split_args(str(argument))]
+    if engine.replicated and parts[:1] and parts[0].startswith("'"):
+        return parts[2:]
+    return parts

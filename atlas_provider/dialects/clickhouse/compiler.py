@@ -27,12 +27,13 @@ from .settings import ClickHouseSettings
 from .types import ClickHouseTypeCompiler, is_native
 
 
-# Keywords that must be quoted as names (ClickHouse's are not reserved, but some confuse its parser).
+# Keywords that must be quoted as names (ClickHouse's are not reserved, but some confuse its parser; an unquoted
+# `projection` column starts a projection inside CREATE TABLE on 23.10 and 26.9).
 # https://clickhouse.com/docs/en/sql-reference/syntax#keywords
 RESERVED_WORDS = compiler.RESERVED_WORDS | {
     "alias", "any", "array", "asof", "codec", "comment", "database", "engine", "final", "format", "global",
     "ilike", "index", "interval", "key", "limit", "materialized", "offset", "partition", "prewhere", "sample",
-    "settings", "ttl", "inf", "nan",
+    "settings", "ttl", "inf", "nan", "projection",
 }
 
 
@@ -60,9 +61,10 @@ class ClickHouseIdentifierPreparer(compiler.IdentifierPreparer):
 
 class ClickHouseCompiler(compiler.SQLCompiler):
     def render_literal_value(self, value: Any, type_: sqltypes.TypeEngine[Any]) -> str:
-        # A backslash starts an escape in ClickHouse strings ('a\b' is not three characters).
+        # A backslash starts an escape in ClickHouse strings ('a\b' is not three characters); a raw NUL byte
+        # ends the query for ClickHouse 23.10's parser (live check; 26.9 reads it), so it is written `\0`.
         # https://clickhouse.com/docs/en/sql-reference/syntax#string
-        return super().render_literal_value(value, type_).replace("\\", "\\\\")
+        return super().render_literal_value(value, type_).replace("\\", "\\\\").replace("\x00", "\\0")
 
     def visit_now_func(self, fn: Any, **kw: Any) -> str:
         return "now()"

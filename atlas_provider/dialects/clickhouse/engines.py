@@ -82,6 +82,10 @@ def _key_items(value: Any, table: Table, key: str) -> tuple[ClauseElement, ...]:
     for item in items:
         if isinstance(item, ClauseElement):
             result.append(item)
+        elif isinstance(item, str) and item in table.columns:
+            # a column's own name, however it is spelled (`Order Date`, `tenant-id`): the quoted column, as
+            # clickhouse-sqlalchemy resolves it too; bare it would be a syntax error or another expression
+            result.append(table.columns[item])
         elif isinstance(item, str) and IDENTIFIER.fullmatch(item.strip()):
             name = item.strip()
             if name not in table.columns:
@@ -96,16 +100,35 @@ def _key_items(value: Any, table: Table, key: str) -> tuple[ClauseElement, ...]:
     return tuple(result)
 
 
+def _ttl_items(value: Any, where: str) -> tuple[ClauseElement, ...]:
+    """TTL rules as the model gives them: ClickHouse SQL text or SQLAlchemy expressions, one or a list."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if not all(isinstance(i, ClauseElement) or (isinstance(i, str) and i.strip()) for i in items):
+        raise ModelError(f"info['clickhouse']['ttl'] must be an expression or a list of them, got {value!r}",
+                         where=where)
+    return tuple(i if isinstance(i, ClauseElement) else sa.literal_column(i.strip()) for i in items)
+
+
 def _mentioned_columns(items: Iterable[ClauseElement], table: Table) -> set[str]:
-    """Names of the table's columns an expression uses; ClickHouse SQL given as text is read word by word."""
+    """Names of the table's columns an expression uses; ClickHouse SQL given as text is read word by word,
+    and a backquoted name as ClickHouse reads it."""
     names: set[str] = set()
     for item in items:
         for element in visitors.iterate(item):
             if isinstance(element, elements.ColumnClause):
-                names.update(IDENTIFIER.findall(element.name) if element.is_literal else [element.name])
+                names.update(_words(element.name) if element.is_literal else [element.name])
             elif isinstance(element, elements.TextClause):
-                names.update(IDENTIFIER.findall(element.text))
+                names.update(_words(element.text))
     return names & set(table.columns.keys())
+
+
+QUOTED = re.compile(r"`((?:[^`\\]|\\.|``)*)`", re.S)
+
+
+def _words(text: str) -> list[str]:
+    """The plain words of ClickHouse SQL text and its backquoted names (`` `a``b` ``, `` `a\\b` ``) unescaped."""
+    quoted = [re.sub(r"\\(.)", r"\1", name.replace("``", "`")) for name in QUOTED.findall(text)]
+    return IDENTIFIER.findall(text) + quoted
 
 
 def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
@@ -126,7 +149,8 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
     # An ordering key without the whole primary key would make the lake's ReplacingMergeTree merge distinct
     # rows: the lake defaults then keep every row (MergeTree) and the CDC judgement says why.
     holds_identity = {c.name for c in table.primary_key.columns} <= _mentioned_columns(order_by, table)
-    cdc = resolve_cdc(table, settings, layout_open=declared_engine is None and holds_identity)
+    cdc = resolve_cdc(table, settings, layout_open=declared_engine is None and holds_identity,
+                      engine=None if declared_engine is None else str(declared_engine))
     if declared_engine is not None:
         engine = parse_engine(declared_engine, where)
     elif cdc is not None:
@@ -139,8 +163,7 @@ def table_spec(table: Table, settings: ClickHouseSettings) -> TableSpec:
         raise ModelError(f"info['clickhouse'][{keys[0]!r}] needs a MergeTree-family engine, not {engine.name}",
                          where=where)
     partition_by = _key_items(info["partition_by"], table, "partition_by") if "partition_by" in info else None
-    ttl_value = info.get("ttl") or ()
-    ttl = tuple(sa.literal_column(t) for t in ([ttl_value] if isinstance(ttl_value, str) else ttl_value))
+    ttl = _ttl_items(info["ttl"], where) if info.get("ttl") else ()
     table_settings = info.get("settings") or {}
     if not isinstance(table_settings, Mapping):
         raise ModelError("info['clickhouse']['settings'] must be a dict", where=where)
@@ -163,6 +186,8 @@ def engine_info(engine: Any, sql: Callable[[ClauseElement], str]) -> dict[str, A
     `sql` compiles an expression. https://github.com/xzkostyan/clickhouse-sqlalchemy/blob/master/clickhouse_sqlalchemy/engines/mergetree.py"""
 
     def text(item: Any) -> str:
+        if isinstance(item, (list, tuple)):  # SummingMergeTree(columns=(x, y)): one tuple argument
+            return f"({', '.join(text(i) for i in item)})"
         return sql(item) if isinstance(item, ClauseElement) else str(item)
 
     def keys(clause: Any) -> list[Any] | None:

@@ -10,7 +10,7 @@ from typing import Any
 from ...errors import UsageError
 from .cdc import PROFILES
 from .engines import parse_engine
-from .info import check_setting_names
+from .info import IDENTIFIER, check_setting_names
 from .types import ENUM_TYPES, JSON_TYPES
 
 # Target-wide settings and their built-in defaults (lowest precedence). None means "not declared": an engine
@@ -125,6 +125,10 @@ class ClickHouseSettings:
         for key in ("engine", "cdc_version_column", "cdc_is_deleted_column"):
             if key in values:
                 values[key] = str(values[key]).strip() or None
+        for key in ("cdc_version_column", "cdc_is_deleted_column"):
+            if values.get(key) is not None and not IDENTIFIER.fullmatch(values[key]):
+                raise UsageError(f"ClickHouse setting {key!r} must be a column name, got {values[key]!r}",
+                                 where="clickhouse")
         check_setting_names(table_settings, "clickhouse")
         result = cls(**values, table_settings=table_settings)
         if result.engine is not None:
