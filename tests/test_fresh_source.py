@@ -97,6 +97,15 @@ def layout(kind: str, tmp_path: Path) -> tuple[Path, list[str], Path]:
         elsewhere = tmp_path / "elsewhere"
         elsewhere.mkdir()
         return source, [str(python), "--model", "shopapp"], elsewhere
+    if kind == "symlinked module":  # `flit install --symlink` of a one-module project: site-packages links the file
+        source = write(tmp_path / "project" / "shopmod.py", OLD)
+        python, purelib = virtual_env(tmp_path)
+        link = purelib / "shopmod.py"
+        link.symlink_to(source)
+        py_compile.compile(str(link), cfile=cache_from_source(str(link)), doraise=True)  # where CPython looks
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        return source, [str(python), "--model", "shopmod"], elsewhere
     write(tmp_path / "app" / "__init__.py", PLUGIN_HOST[kind])
     write(tmp_path / "plugins" / "__init__.py", "")
     return write(tmp_path / "plugins" / "payments.py", OLD), [str(python), "--path", "app"], tmp_path
@@ -117,7 +126,7 @@ def files_under(folder: Path) -> set[Path]:
 # Two provider runs each (~3 s): the loaders that once went stale stay in the default tier, the rest run in --full.
 @pytest.mark.parametrize("kind", [
     pytest.param("sys.path", marks=pytest.mark.full), pytest.param("editable .pth", marks=pytest.mark.full),
-    "editable finder", "spec_from_file_location", pytest.param("runpy.run_path", marks=pytest.mark.full),
+    "editable finder", "spec_from_file_location", pytest.param("symlinked module", marks=pytest.mark.full), pytest.param("runpy.run_path", marks=pytest.mark.full),
     pytest.param("runpy.run_module", marks=pytest.mark.full),
 ])
 def test_a_same_second_same_size_edit_is_seen_through_every_loader(kind: str, tmp_path: Path) -> None:
