@@ -126,7 +126,8 @@ def files_under(folder: Path) -> set[Path]:
 # Two provider runs each (~3 s): the loaders that once went stale stay in the default tier, the rest run in --full.
 @pytest.mark.parametrize("kind", [
     pytest.param("sys.path", marks=pytest.mark.full), pytest.param("editable .pth", marks=pytest.mark.full),
-    "editable finder", "spec_from_file_location", pytest.param("symlinked module", marks=pytest.mark.full), pytest.param("runpy.run_path", marks=pytest.mark.full),
+    "editable finder", "spec_from_file_location", pytest.param("symlinked module", marks=pytest.mark.full),
+    pytest.param("runpy.run_path", marks=pytest.mark.full),
     pytest.param("runpy.run_module", marks=pytest.mark.full),
 ])
 def test_a_same_second_same_size_edit_is_seen_through_every_loader(kind: str, tmp_path: Path) -> None:
