@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.machinery
+import io
 import keyword
 import os
 import re
 import stat
 import sys
+import tokenize
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,10 +255,30 @@ class _Walk:
                 text = file.read_bytes()
             except OSError:
                 continue
-            found = DEFINES_TABLE.search(text)
-            if found:
-                line = text.count(b"\n", 0, found.start()) + 1
+            line = _table_line(text)
+            if line is not None:
                 self.unread_tables.append((relative, f"{relative_path(file, self.cwd)}:{line}"))
+
+
+def _table_line(text: bytes) -> int | None:
+    """The line of the first `Table(` call or `__tablename__` in `text`'s code, not its comments or strings (a
+    docstring that mentions them defines nothing). The text is searched first, so most files are never
+    tokenized; one that does not tokenize counts by its text, which errs on the side of saying so."""
+    found = DEFINES_TABLE.search(text)
+    if found is None:
+        return None
+    try:
+        previous = None
+        for token in tokenize.tokenize(io.BytesIO(text).readline):
+            if token.type == tokenize.NAME and token.string == "__tablename__" or (
+                    token.string == "(" and previous is not None and previous.string == "Table"
+                    and previous.type == tokenize.NAME):
+                return token.start[0]
+            if token.type not in (tokenize.NL, tokenize.COMMENT):
+                previous = token
+        return None
+    except (SyntaxError, tokenize.TokenError, UnicodeDecodeError):
+        return text.count(b"\n", 0, found.start()) + 1
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
