@@ -73,6 +73,18 @@ def test_a_definition_left_out_of_a_target_and_one_that_is_not_differ() -> None:
         build_schema(model, "postgresql", allow_empty=True)
 
 
+def test_a_choice_about_another_target_does_not_fail_this_one() -> None:
+    """One definition of `users` leaves SQLite out, the other does not: PostgreSQL receives the same table from
+    both, so it prints it once; SQLite would print or drop it depending on which wins, so it refuses."""
+    first, second = _users(sa.MetaData()), _users(sa.MetaData(), atlas={"exclude": ["sqlite"]})
+    model = Model(tables=[first], origins={"users": Origin("app/a.py", 3)},
+                  others={"users": [(second, Origin("app/b.py", 3))]})
+    assert build_schema(model, "postgresql").statements == ["CREATE TABLE users (\n\tid SERIAL NOT NULL, \n\t"
+                                                            "PRIMARY KEY (id)\n)"]
+    with pytest.raises(ModelError, match=r"at app/a.py:3 and at app/b.py:3, and the two differ on sqlite \(info"):
+        build_schema(model, "sqlite")
+
+
 def test_an_enum_type_named_like_a_table_is_an_error_on_postgresql() -> None:
     md = sa.MetaData()
     tables = [sa.Table("status", md, sa.Column("id", sa.Integer, primary_key=True)),
