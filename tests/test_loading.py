@@ -738,6 +738,19 @@ def test_skipped_tooling_that_only_mentions_a_table_in_words_is_skipped_quietly(
         find_modules("proj", cwd=tmp_path)
 
 
+@pytest.mark.parametrize("name", ["my models/models.py", "app/my-models.py"])
+def test_a_table_in_a_file_no_import_can_name_is_an_error(tmp_path: Path, name: str) -> None:
+    """`my models/` or `my-models.py` cannot be imported by name; leaving its tables out would make Atlas drop
+    them."""
+    write_tree(tmp_path, {"proj/models.py": table_module("kept"), "proj/app/__init__.py": "",
+                          f"proj/{name}": table_module("lost")})
+    entry = f"proj/{name.split('/')[0]}" if name.startswith("my models") else f"proj/{name}"
+    with pytest.raises(UsageError, match=rf"proj/{name}:10 defines a table, but {entry} is not imported: .* is not a "
+                                         rf"valid module name; .*--exclude {entry} leaves it out"):
+        find_modules("proj", cwd=tmp_path)
+    assert list(find_modules("proj", cwd=tmp_path, exclude=[entry]).modules) == ["app", "models"]
+
+
 def test_a_skipped_folder_given_as_the_path_is_imported(tmp_path: Path) -> None:
     write_tree(tmp_path, {"examples/shop/__init__.py": "", "examples/shop/models.py": table_module("shop_items")})
     result = provider("--path", "examples/shop", "--dialect", "sqlite", cwd=tmp_path)
