@@ -202,6 +202,10 @@ def target_fingerprint(table: Table, adapter: Adapter, target: Target) -> Finger
     target cannot compile on its own is described structurally (see `table_fingerprint`), which is stricter."""
     try:
         lines = [line.strip().rstrip(",").strip() for line in _compile(CreateTable(table), adapter).splitlines()]
+        # "CREATE TABLE (", a line per column in order, the constraints, ")" with the options: a table's
+        # constraints are a set, so the order they were declared in is no difference.
+        body = 1 + len(table.columns)
+        lines[body:-1] = sorted(lines[body:-1])
         parts: Fingerprint = {"CREATE TABLE": "\n".join(lines)}
         for index in table.indexes:
             label = f"index {index.name or [getattr(e, 'name', '?') for e in index.expressions]}"
