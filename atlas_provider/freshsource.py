@@ -34,7 +34,13 @@ HEADER = len(FORMAT) + len(importlib.util.MAGIC_NUMBER) + hashlib.sha256().diges
 
 
 def store_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """The store's folder. A relative XDG_CACHE_HOME is ignored, as the XDG spec says, and a relative (or empty)
+    HOME gives a relative folder, which is never used: Atlas runs the provider in the project, and a relative
+    folder would put the store in it."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        home = os.environ["HOME"] if "HOME" in os.environ else os.path.expanduser("~")
+        base = os.path.join(home, ".cache")
     return Path(base) / "atlas-provider" / "bytecode"
 
 
@@ -64,8 +70,10 @@ class BytecodeStore:
         return code
 
     def usable(self) -> bool:
-        """The folder exists (created 0700 if not, unless bytecode is not to be written), is ours and is writable
-        by nobody else."""
+        """The folder is absolute, exists (created 0700 if not, unless bytecode is not to be written), is ours and
+        is writable by nobody else."""
+        if self._usable is None and not self.folder.is_absolute():
+            self._usable = False
         if self._usable is None:
             try:
                 if not sys.dont_write_bytecode:

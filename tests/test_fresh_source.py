@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
+from atlas_provider.freshsource import BytecodeStore, store_folder
 from tests.models import ROOT
 from tests.property.layouts import EDITABLE_FINDER
 
@@ -146,3 +147,24 @@ def test_a_same_second_same_size_edit_is_seen_through_every_loader(kind: str, tm
     assert second.returncode == 0, second.stderr
     assert "amount_new" in second.stdout and "amount_old" not in second.stdout
     assert files_under(tmp_path) == before, "the provider wrote into the user's tree"
+
+
+@pytest.mark.parametrize(("xdg", "home"), [("cache", True), ("", False), ("cache", False)],
+                         ids=["relative XDG_CACHE_HOME", "empty HOME", "both"])
+def test_a_relative_cache_folder_is_never_used(xdg: str, home: bool, monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """Atlas runs the provider in the project: a relative cache folder would put the store there. The XDG spec
+    says to ignore a relative XDG_CACHE_HOME; without an absolute home there is no store, and code is compiled."""
+    project, user = tmp_path / "project", tmp_path / "home"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    monkeypatch.setenv("HOME", str(user) if home else "")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    store = BytecodeStore(store_folder())
+    code = store.code(str(project / "m.py"), b"x = 1\n", lambda source, path: compile(source, path, "exec"))
+
+    assert code.co_filename == str(project / "m.py")
+    assert list(project.iterdir()) == [], "the store was written into the working folder"
+    if home:
+        assert len(list((user / ".cache" / "atlas-provider" / "bytecode").iterdir())) == 1
