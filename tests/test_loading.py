@@ -731,6 +731,8 @@ def test_skipped_tooling_that_only_mentions_a_table_in_words_is_skipped_quietly(
         '''
     write_tree(tmp_path, {"proj/models.py": table_module("kept"), "proj/tasks.py": words + RAISES,
                           "proj/docs/conf.py": words, "proj/scripts/dump.py": words + "t = Table(\n"})
+    (tmp_path / "proj" / "fabfile.py").write_bytes(b"# caf\xe9\nt = Table('t')\n")  # not UTF-8: Python cannot read it
+    (tmp_path / "proj" / "noxfile.py").write_bytes(b"\x00\xffTable(\x80" * 100)  # nor this
     found = find_modules("proj", cwd=tmp_path, exclude=["proj/scripts"])
     assert list(found.modules) == ["models"]
 

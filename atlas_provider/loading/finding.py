@@ -270,9 +270,9 @@ class _Walk:
 def _table_line(text: bytes) -> int | None:
     """The line of the first `Table(` call or `__tablename__` in `text`'s code, not its comments or strings (a
     docstring that mentions them defines nothing). The text is searched first, so most files are never
-    tokenized; one that does not tokenize counts by its text, which errs on the side of saying so."""
-    found = DEFINES_TABLE.search(text)
-    if found is None:
+    tokenized. A file that fails to tokenize before a definition (not UTF-8 without a coding line, binary)
+    cannot be imported either, so it defines nothing."""
+    if DEFINES_TABLE.search(text) is None:
         return None
     try:
         previous = None
@@ -285,7 +285,7 @@ def _table_line(text: bytes) -> int | None:
                 previous = token
         return None
     except (SyntaxError, tokenize.TokenError, UnicodeDecodeError):
-        return text.count(b"\n", 0, found.start()) + 1
+        return None
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
