@@ -34,9 +34,9 @@ HEADER = len(FORMAT) + len(importlib.util.MAGIC_NUMBER) + hashlib.sha256().diges
 
 
 def store_folder() -> Path:
-    """The store's folder. A relative XDG_CACHE_HOME is ignored, as the XDG spec says, and a relative (or empty)
-    HOME gives a relative folder, which is never used: Atlas runs the provider in the project, and a relative
-    folder would put the store in it."""
+    """The store's folder. A relative XDG_CACHE_HOME is ignored, as the XDG spec says, and a relative (or
+    empty) HOME gives a relative folder, which is never used: Atlas runs the provider in the project, and a
+    relative folder would put the store in it."""
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         home = os.environ["HOME"] if "HOME" in os.environ else os.path.expanduser("~")
@@ -70,8 +70,8 @@ class BytecodeStore:
         return code
 
     def usable(self) -> bool:
-        """The folder is absolute, exists (created 0700 if not, unless bytecode is not to be written), is ours and
-        is writable by nobody else."""
+        """The folder is absolute, exists (created 0700 if not, unless bytecode is not to be written), is ours
+        and is writable by nobody else."""
         if self._usable is None and not self.folder.is_absolute():
             self._usable = False
         if self._usable is None:
@@ -154,7 +154,8 @@ def install() -> None:
         if user is None:
             real = os.path.join(os.path.realpath(folder or os.getcwd()), "")
             user = user_folders[folder] = not real.startswith(libraries)
-        # A file linked into a library folder is the user's (`flit install --symlink` of a one-module project).
+        # A file linked into a library folder is the user's (`flit install --symlink` of a one-module
+        # project).
         if not user and not (os.path.islink(path) and not os.path.realpath(path).startswith(libraries)):
             return original(loader, fullname)
         return store.code(path, loader.get_data(path), loader.source_to_code)

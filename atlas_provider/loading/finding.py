@@ -167,7 +167,7 @@ class _Walk:
         self.folders: set[str] = set()  # real paths walked: a link back up (a loop) or a second link is skipped
         self.files: set[str] = set()
         self.modules: dict[str, Path] = {}
-        # (what is skipped, as --exclude names it; file:line of a table in it; why it is skipped, and the way in)
+        # (what is skipped, as --exclude names it; file:line of a table in it; why, and the way in)
         self.unread_tables: list[tuple[str, str, str]] = []
 
     def skip(self, relative: str, reason: str) -> None:
@@ -249,8 +249,8 @@ class _Walk:
 
 
     def read_tooling(self, path: Path, relative: str, why: str) -> None:
-        """Note where a skipped file (or a .py file in a skipped folder) defines a table, by its text; `why` it
-        is skipped and how to import it, for the error."""
+        """Note where a skipped file (or a .py file in a skipped folder) defines a table, by its text; `why`
+        it is skipped and how to import it, for the error."""
         files = [path] if path.is_file() else sorted(
             Path(folder, name) for folder, folders, names in os.walk(path)
             if not any(part.startswith(".") or part in SKIPPED_DIRS for part in Path(folder).relative_to(path).parts)
@@ -345,8 +345,8 @@ def find_modules(raw: str | Path, *, cwd: Path, exclude: Sequence[str] = (), inc
         entry, place, why = walk.unread_tables[0]
         more = len(walk.unread_tables) - 1
         others = f" (and {more} more skipped file{'s' if more > 1 else ''})" if more else ""
-        raise UsageError(f"{place} defines a table{others}, but {entry} is {why}, --exclude {entry} leaves it out",
-                         where=f"--path {given}")
+        raise UsageError(f"{place} defines a table{others}, but {entry} is {why}, --exclude {entry} leaves it "
+                         "out", where=f"--path {given}")
     return Found(given, root, dict(sorted(walk.modules.items())))
 
 
