@@ -38,6 +38,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .errors import ModelError
+from .selection import LAKE, Target, accepted, info_of, wanted
 
 if TYPE_CHECKING:
     from .dialects.base import Adapter
@@ -184,18 +185,27 @@ def _compile(element: Any, adapter: Adapter) -> str:
     return str(element.compile(dialect=adapter.dialect, **translate)).strip()
 
 
-def _info(table: Table) -> str:
-    """The `info` choices (targets, exclusions, lake options) of the table and each of its parts."""
+def _info(table: Table, target: Target) -> str:
+    """What the `info` choices of the table and each of its parts mean for `target`: whether it gets the part,
+    the losses it accepts, and the lake options where it is the lake. A choice about another target is not
+    seen here, so it does not make two definitions differ for this one."""
     parts = [table, *table.columns, *table.constraints, *sorted(table.indexes, key=lambda i: str(i.name))]
-    return repr([[item.info.get(key) for key in _INFO_KEYS] for item in parts if vars(item).get("info")])
+    lake = target.role == LAKE
+    found = [(type(item).__name__, getattr(item, "name", None), wanted(item, target), sorted(accepted(item)),
+              info_of(item).get("clickhouse") if lake else None) for item in parts if info_of(item)]
+    return repr([choice for choice in found if choice[2:] != (True, [], None)])
 
 
-def target_fingerprint(table: Table, adapter: Adapter) -> Fingerprint:
+def target_fingerprint(table: Table, adapter: Adapter, target: Target) -> Fingerprint:
     """What `adapter`'s target receives of `table`, part by part: CREATE TABLE line by line, each index, the
     comments, the named types and sequences of its columns, the info choices and DDL events. A table this
     target cannot compile on its own is described structurally (see `table_fingerprint`), which is stricter."""
     try:
         lines = [line.strip().rstrip(",").strip() for line in _compile(CreateTable(table), adapter).splitlines()]
+        # "CREATE TABLE (", a line per column in order, the constraints, ")" with the options: a table's
+        # constraints are a set, so the order they were declared in is no difference.
+        body = 1 + len(table.columns)
+        lines[body:-1] = sorted(lines[body:-1])
         parts: Fingerprint = {"CREATE TABLE": "\n".join(lines)}
         for index in table.indexes:
             label = f"index {index.name or [getattr(e, 'name', '?') for e in index.expressions]}"
@@ -208,7 +218,7 @@ def target_fingerprint(table: Table, adapter: Adapter) -> Fingerprint:
                 parts[f"sequence of column {column.name}"] = _compile(CreateSequence(column.default), adapter)
     except Exception:  # noqa: BLE001 - e.g. a foreign key to a table the model lacks: judged structurally
         parts = table_fingerprint(table)
-    parts["info"] = _info(table)
+    parts["info"] = _info(table, target)
     parts["DDL events"] = _events(table)
     return parts
 
@@ -248,9 +258,9 @@ def same_definitions(model: Model, selection: Selection, adapter: Adapter) -> tu
         group.sort(key=lambda pair: (pair[1] is None, str(pair[1] or "")))
         places = [str(origin) if origin else "an unknown place" for _, origin in group]
         kept = group[0][0]
-        first = target_fingerprint(kept, adapter)
+        first = target_fingerprint(kept, adapter, selection.target)
         for (other, _), where in zip(group[1:], places[1:]):
-            second = target_fingerprint(other, adapter)
+            second = target_fingerprint(other, adapter, selection.target)
             if second != first:
                 raise ModelError(
                     f"table {kept.fullname!r} is defined twice, {_at(kept, other, places[0], where)}, and the two "

@@ -155,7 +155,9 @@ def install() -> None:
         if user is None:
             real = os.path.join(os.path.realpath(folder or os.getcwd()), "")
             user = user_folders[folder] = not real.startswith(libraries)
-        if not user:
+        # A file linked into a library folder is the user's (`flit install --symlink` of a one-module
+        # project).
+        if not user and not (os.path.islink(path) and not os.path.realpath(path).startswith(libraries)):
             return original(loader, fullname)
         return store.code(path, loader.get_data(path), loader.source_to_code)
 

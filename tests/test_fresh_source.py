@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
+from atlas_provider.freshsource import BytecodeStore, store_folder
 from tests.models import ROOT
 from tests.property.layouts import EDITABLE_FINDER
 
@@ -97,6 +98,15 @@ def layout(kind: str, tmp_path: Path) -> tuple[Path, list[str], Path]:
         elsewhere = tmp_path / "elsewhere"
         elsewhere.mkdir()
         return source, [str(python), "--model", "shopapp"], elsewhere
+    if kind == "symlinked module":  # `flit install --symlink` of a one-module project: site-packages links the file
+        source = write(tmp_path / "project" / "shopmod.py", OLD)
+        python, purelib = virtual_env(tmp_path)
+        link = purelib / "shopmod.py"
+        link.symlink_to(source)
+        py_compile.compile(str(link), cfile=cache_from_source(str(link)), doraise=True)  # where CPython looks
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        return source, [str(python), "--model", "shopmod"], elsewhere
     write(tmp_path / "app" / "__init__.py", PLUGIN_HOST[kind])
     write(tmp_path / "plugins" / "__init__.py", "")
     return write(tmp_path / "plugins" / "payments.py", OLD), [str(python), "--path", "app"], tmp_path
@@ -117,7 +127,8 @@ def files_under(folder: Path) -> set[Path]:
 # Two provider runs each (~3 s): the loaders that once went stale stay in the default tier, the rest run in --full.
 @pytest.mark.parametrize("kind", [
     pytest.param("sys.path", marks=pytest.mark.full), pytest.param("editable .pth", marks=pytest.mark.full),
-    "editable finder", "spec_from_file_location", pytest.param("runpy.run_path", marks=pytest.mark.full),
+    "editable finder", "spec_from_file_location", pytest.param("symlinked module", marks=pytest.mark.full),
+    pytest.param("runpy.run_path", marks=pytest.mark.full),
     pytest.param("runpy.run_module", marks=pytest.mark.full),
 ])
 def test_a_same_second_same_size_edit_is_seen_through_every_loader(kind: str, tmp_path: Path) -> None:
@@ -136,3 +147,24 @@ def test_a_same_second_same_size_edit_is_seen_through_every_loader(kind: str, tm
     assert second.returncode == 0, second.stderr
     assert "amount_new" in second.stdout and "amount_old" not in second.stdout
     assert files_under(tmp_path) == before, "the provider wrote into the user's tree"
+
+
+@pytest.mark.parametrize(("xdg", "home"), [("cache", True), ("", False), ("cache", False)],
+                         ids=["relative XDG_CACHE_HOME", "empty HOME", "both"])
+def test_a_relative_cache_folder_is_never_used(xdg: str, home: bool, monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """Atlas runs the provider in the project: a relative cache folder would put the store there. The XDG spec
+    says to ignore a relative XDG_CACHE_HOME; without an absolute home there is no store, and code is compiled."""
+    project, user = tmp_path / "project", tmp_path / "home"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    monkeypatch.setenv("HOME", str(user) if home else "")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    store = BytecodeStore(store_folder())
+    code = store.code(str(project / "m.py"), b"x = 1\n", lambda source, path: compile(source, path, "exec"))
+
+    assert code.co_filename == str(project / "m.py")
+    assert list(project.iterdir()) == [], "the store was written into the working folder"
+    if home:
+        assert len(list((user / ".cache" / "atlas-provider" / "bytecode").iterdir())) == 1

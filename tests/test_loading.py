@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from atlas_provider import render_ddl
+from atlas_provider.errors import UsageError
+from atlas_provider.loading.finding import find_modules
 from tests.models import LAYOUTS, ROOT, Layout, created_tables, positions, provider, statements
 
 
@@ -717,6 +719,38 @@ def test_skipped_tooling_that_defines_a_table_is_an_error_naming_it(tmp_path: Pa
         again = provider("--path", "proj", flag, f"proj/{entry}", "--dialect", "sqlite", cwd=tmp_path)
         assert again.returncode == 0, again.stderr
         assert sorted(created_tables(again.stdout)) == expected
+
+
+def test_skipped_tooling_that_only_mentions_a_table_in_words_is_skipped_quietly(tmp_path: Path) -> None:
+    """A comment or a docstring that says `Table(` or `__tablename__` defines nothing; a call after such a
+    mention is named at its own line."""
+    words = '''\
+        """Invoke tasks: `inv dump` prints each sa.Table(...) and each __tablename__."""
+        # Table( objects are listed by the dump task
+        HELP = "Table(name, metadata) or __tablename__ = ..."
+        '''
+    write_tree(tmp_path, {"proj/models.py": table_module("kept"), "proj/tasks.py": words + RAISES,
+                          "proj/docs/conf.py": words, "proj/scripts/dump.py": words + "t = Table(\n"})
+    (tmp_path / "proj" / "fabfile.py").write_bytes(b"# caf\xe9\nt = Table('t')\n")  # not UTF-8: Python cannot read it
+    (tmp_path / "proj" / "noxfile.py").write_bytes(b"\x00\xffTable(\x80" * 100)  # nor this
+    found = find_modules("proj", cwd=tmp_path, exclude=["proj/scripts"])
+    assert list(found.modules) == ["models"]
+
+    with pytest.raises(UsageError, match=r"proj/scripts/dump\.py:4 defines a table"):
+        find_modules("proj", cwd=tmp_path)
+
+
+@pytest.mark.parametrize("name", ["my models/models.py", "app/my-models.py"])
+def test_a_table_in_a_file_no_import_can_name_is_an_error(tmp_path: Path, name: str) -> None:
+    """`my models/` or `my-models.py` cannot be imported by name; leaving its tables out would make Atlas drop
+    them."""
+    write_tree(tmp_path, {"proj/models.py": table_module("kept"), "proj/app/__init__.py": "",
+                          f"proj/{name}": table_module("lost")})
+    entry = f"proj/{name.split('/')[0]}" if name.startswith("my models") else f"proj/{name}"
+    with pytest.raises(UsageError, match=rf"proj/{name}:10 defines a table, but {entry} is not imported: .* is not a "
+                                         rf"valid module name; .*--exclude {entry} leaves it out"):
+        find_modules("proj", cwd=tmp_path)
+    assert list(find_modules("proj", cwd=tmp_path, exclude=[entry]).modules) == ["app", "models"]
 
 
 def test_a_skipped_folder_given_as_the_path_is_imported(tmp_path: Path) -> None:

@@ -73,6 +73,34 @@ def test_a_definition_left_out_of_a_target_and_one_that_is_not_differ() -> None:
         build_schema(model, "postgresql", allow_empty=True)
 
 
+def test_a_choice_about_another_target_does_not_fail_this_one() -> None:
+    """One definition of `users` leaves SQLite out, the other does not: PostgreSQL receives the same table from
+    both, so it prints it once; SQLite would print or drop it depending on which wins, so it refuses."""
+    first, second = _users(sa.MetaData()), _users(sa.MetaData(), atlas={"exclude": ["sqlite"]})
+    model = Model(tables=[first], origins={"users": Origin("app/a.py", 3)},
+                  others={"users": [(second, Origin("app/b.py", 3))]})
+    assert build_schema(model, "postgresql").statements == ["CREATE TABLE users (\n\tid SERIAL NOT NULL, \n\t"
+                                                            "PRIMARY KEY (id)\n)"]
+    with pytest.raises(ModelError, match=r"at app/a.py:3 and at app/b.py:3, and the two differ on sqlite \(info"):
+        build_schema(model, "sqlite")
+
+
+def test_constraints_declared_in_another_order_are_the_same_table() -> None:
+    """The database keeps a table's constraints as a set: the order they are declared in is no difference."""
+    def users(md: sa.MetaData, *order: int) -> sa.Table:
+        constraints = [lambda: sa.UniqueConstraint("email", name="uq_email"),
+                       lambda: sa.CheckConstraint("age > 0", name="ck_age")]
+        return sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("email", sa.String(80)),
+                        sa.Column("age", sa.Integer), *[constraints[i]() for i in order])  # created in this order
+
+    model = Model(tables=[users(sa.MetaData(), 0, 1)], origins={"users": Origin("app/a.py", 3)},
+                  others={"users": [(users(sa.MetaData(), 1, 0), Origin("app/b.py", 3))]})
+    for dialect in ("postgresql", "sqlite"):
+        schema = build_schema(model, dialect)
+        assert sum(s.startswith("CREATE TABLE") for s in schema.statements) == 1
+        assert any("defined 2 times, identically" in note for note in schema.notes)
+
+
 def test_an_enum_type_named_like_a_table_is_an_error_on_postgresql() -> None:
     md = sa.MetaData()
     tables = [sa.Table("status", md, sa.Column("id", sa.Integer, primary_key=True)),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.machinery
+import io
 import keyword
 import os
 import re
 import stat
 import sys
+import tokenize
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,9 @@ TOOLING_FILES = ("setup.py", "noxfile.py", "manage.py", "fabfile.py", "tasks.py"
 # read: their tables are history or duplicates, never the model.
 UNREAD_TOOLING_DIRS = frozenset({"migrations", "alembic", "build", "dist", "venv", "env"})
 DEFINES_TABLE = re.compile(rb"\bTable\s*\(|\b__tablename__\b")
+# The same holds for a file or folder whose name no import can spell (`my models/`, `my-models.py`).
+TOOLING = "skipped as tooling outside the model's packages; --include {entry} imports it as part of the model"
+UNNAMEABLE = "not imported: {name!r} is not a valid module name; rename it or give it its own --path"
 
 Note = Callable[[str], None]
 
@@ -162,7 +167,8 @@ class _Walk:
         self.folders: set[str] = set()  # real paths walked: a link back up (a loop) or a second link is skipped
         self.files: set[str] = set()
         self.modules: dict[str, Path] = {}
-        self.unread_tables: list[tuple[str, str]] = []  # (skipped tooling as --include names it, file:line)
+        # (what is skipped, as --exclude names it; file:line of a table in it; why, and the way in)
+        self.unread_tables: list[tuple[str, str, str]] = []
 
     def skip(self, relative: str, reason: str) -> None:
         if self.note is not None:
@@ -195,7 +201,7 @@ class _Walk:
         if reason is None and not in_package and path.name in TOOLING_DIRS:
             reason = "tooling, outside the model's packages"
             if path.name not in UNREAD_TOOLING_DIRS and not _matches(relative, self.include):
-                self.read_tooling(path, relative)
+                self.read_tooling(path, relative, TOOLING.format(entry=relative))
         if reason and not _matches(relative, self.include):
             self.skip(shown, f"{reason} (--include {relative} imports it)")
             return
@@ -204,6 +210,7 @@ class _Walk:
                 raise UsageError(f"{path.name!r} is not a valid module name, so the modules in it cannot be "
                                  "imported by name; give that folder its own --path",
                                  where=f"--include {relative}")
+            self.read_tooling(path, relative, UNNAMEABLE.format(name=path.name))
             self.skip(shown, "not a valid module name")
             return
         real = os.path.realpath(path)
@@ -222,13 +229,14 @@ class _Walk:
                 self.skip(relative, f"not a model file by default (--include {relative} imports it)")
                 return
             if not in_package and path.name in TOOLING_FILES:
-                self.read_tooling(path, relative)
+                self.read_tooling(path, relative, TOOLING.format(entry=relative))
                 self.skip(relative, f"tooling, outside the model's packages (--include {relative} imports it)")
                 return
             if path.name == "env.py" and (path.parent / "versions").is_dir():
                 self.skip(relative, f"alembic's env.py, beside versions/ (--include {relative} imports it)")
                 return
         if not is_module_name(path.stem):
+            self.read_tooling(path, relative, UNNAMEABLE.format(name=path.name))
             self.skip(relative, "not a valid module name")
             return
         real = os.path.realpath(path)
@@ -240,8 +248,9 @@ class _Walk:
         self.modules[module_name(path, self.root)] = path
 
 
-    def read_tooling(self, path: Path, relative: str) -> None:
-        """Note where skipped tooling (a file, or the .py files in a folder) defines a table, by its text."""
+    def read_tooling(self, path: Path, relative: str, why: str) -> None:
+        """Note where a skipped file (or a .py file in a skipped folder) defines a table, by its text; `why`
+        it is skipped and how to import it, for the error."""
         files = [path] if path.is_file() else sorted(
             Path(folder, name) for folder, folders, names in os.walk(path)
             if not any(part.startswith(".") or part in SKIPPED_DIRS for part in Path(folder).relative_to(path).parts)
@@ -253,10 +262,30 @@ class _Walk:
                 text = file.read_bytes()
             except OSError:
                 continue
-            found = DEFINES_TABLE.search(text)
-            if found:
-                line = text.count(b"\n", 0, found.start()) + 1
-                self.unread_tables.append((relative, f"{relative_path(file, self.cwd)}:{line}"))
+            line = _table_line(text)
+            if line is not None:
+                self.unread_tables.append((relative, f"{relative_path(file, self.cwd)}:{line}", why))
+
+
+def _table_line(text: bytes) -> int | None:
+    """The line of the first `Table(` call or `__tablename__` in `text`'s code, not its comments or strings (a
+    docstring that mentions them defines nothing). The text is searched first, so most files are never
+    tokenized. A file that fails to tokenize before a definition (not UTF-8 without a coding line, binary)
+    cannot be imported either, so it defines nothing."""
+    if DEFINES_TABLE.search(text) is None:
+        return None
+    try:
+        previous = None
+        for token in tokenize.tokenize(io.BytesIO(text).readline):
+            if token.type == tokenize.NAME and token.string == "__tablename__" or (
+                    token.string == "(" and previous is not None and previous.string == "Table"
+                    and previous.type == tokenize.NAME):
+                return token.start[0]
+            if token.type not in (tokenize.NL, tokenize.COMMENT):
+                previous = token
+        return None
+    except (SyntaxError, tokenize.TokenError, UnicodeDecodeError):
+        return None
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -313,12 +342,11 @@ def find_modules(raw: str | Path, *, cwd: Path, exclude: Sequence[str] = (), inc
     walk = _Walk(root, cwd, exclude, include, note)
     walk.folder(folder, in_package=root != folder)
     if walk.unread_tables:
-        entry, place = walk.unread_tables[0]
+        entry, place, why = walk.unread_tables[0]
         more = len(walk.unread_tables) - 1
         others = f" (and {more} more skipped file{'s' if more > 1 else ''})" if more else ""
-        raise UsageError(f"{place} defines a table{others}, but {entry} is skipped as tooling outside the model's "
-                         f"packages; --include {entry} imports it as part of the model, --exclude {entry} leaves "
-                         "it out", where=f"--path {given}")
+        raise UsageError(f"{place} defines a table{others}, but {entry} is {why}, --exclude {entry} leaves it "
+                         "out", where=f"--path {given}")
     return Found(given, root, dict(sorted(walk.modules.items())))
 
 
