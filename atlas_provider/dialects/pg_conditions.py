@@ -25,12 +25,15 @@ new text does not parse back to the same tree, is left as written.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from typing import Any
 
 # Whether the condition could hold the shape at all: without the word IN, nothing to parse (and sqlglot,
 # about 0.15 s to import, stays unloaded for most models). A filter, never an edit.
 _MAY_HOLD_IN = re.compile(r"\bIN\b", re.IGNORECASE)
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 # Column name as written -> whether PostgreSQL stores that column as VARCHAR (None: no such column).
 VarcharColumns = Callable[[str], "bool | None"]
@@ -61,6 +64,11 @@ def stable_condition(text: str, is_varchar: VarcharColumns) -> str | None:
         tree = sqlglot.parse_one(text, read="postgres")
     except SqlglotError as error:
         raise UnreadableCondition(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+    parameter = tree.find(exp.Parameter, exp.Placeholder)
+    if parameter is not None:
+        # No stored condition holds one: sqlglot reads PostgreSQL's absolute value `@ n` as a parameter and
+        # prints `$n`, a syntax error. Reprinted, the meaning would be lost.
+        raise UnreadableCondition(f"sqlglot reads {parameter.sql(dialect='postgres')!r} as a parameter")
     lists = [node for node in tree.find_all(exp.In) if _unstable(node, is_varchar)]
     if not lists:
         return None
@@ -91,14 +99,16 @@ def _unstable(node: Any, is_varchar: VarcharColumns) -> bool:
 def _is_varchar(node: Any, is_varchar: VarcharColumns) -> bool:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren):
+    # A collation keeps the type; CAST(x COLLATE "C" AS TEXT) is stored as ((x)::text COLLATE "C"), stable.
+    while isinstance(node, (exp.Paren, exp.Collate)):
         node = node.this
     if isinstance(node, exp.Column):
         identifier = node.this
         if not isinstance(identifier, exp.Identifier):
             return False
-        # An unquoted name is folded to lower case, a quoted one is taken as written.
-        name = identifier.this if identifier.quoted else identifier.this.lower()
+        # An unquoted name is folded to lower case in its ASCII letters only (PostgreSQL's downcase_identifier
+        # under a multibyte encoding: `État` stays `État`); a quoted one is taken as written.
+        name = identifier.this if identifier.quoted else identifier.this.translate(_ASCII_LOWER)
         return bool(is_varchar(name))
     if isinstance(node, exp.Cast):
         return node.to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR)
