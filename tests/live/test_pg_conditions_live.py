@@ -57,6 +57,7 @@ SHAPES: list[tuple[str, bool]] = [
     ("État IN ('a', 'b')", True),
     ("s NOT IN ('a', 'b') IS TRUE", True),
     ("s IN ('a', 'b') AND s !~ 'x' IS NULL", True),
+    ("s IN ('a', 'b') OR ROW(s, n) IS NOT NULL", True),
     ("s IN ('a', 'b') AND |/ abs(n) + 9 = 13 OR s ^@ 'a' OR b IS UNKNOWN", True),
     # already stable
     ("s IN ('a')", False),
