@@ -112,9 +112,13 @@ def _is_varchar(node: Any, is_varchar: VarcharColumns) -> bool:
         return bool(is_varchar(name))
     if isinstance(node, exp.Cast):
         return node.to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR)
-    if isinstance(node, (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least)):
-        # The result takes the type of its typed arguments; literals adapt to them.
-        arguments = [node.this, *node.expressions, *([node.expression] if node.args.get("expression") else [])]
+    if isinstance(node, (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Case)):
+        # The result takes the type of its typed arguments (a CASE: of its results); literals adapt to them.
+        if isinstance(node, exp.Case):
+            arguments = [*(branch.args["true"] for branch in node.args.get("ifs") or []), node.args.get("default")]
+        else:
+            arguments = [node.this, *node.expressions, node.args.get("expression")]
+        arguments = [a for a in arguments if a is not None]
         typed = [a for a in arguments if not isinstance(a, (exp.Literal, exp.Null))]
         return bool(typed) and _is_varchar(typed[0], is_varchar)
     return False

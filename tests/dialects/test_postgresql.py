@@ -210,6 +210,8 @@ def _conditions_table(*conditions: str | sa.ColumnElement[bool]) -> sa.Table:
     ("n > 0 AND (STATUS in ('a', 'b') OR status IS NULL)", "n > 0 AND (CAST(STATUS AS TEXT) IN ('a', 'b') OR status IS NULL)"),
     ("coalesce(status, 'a') IN ('a', 'b')", "CAST(COALESCE(status, 'a') AS TEXT) IN ('a', 'b')"),
     ("n::varchar IN ('1', '2')", "CAST(CAST(n AS VARCHAR) AS TEXT) IN ('1', '2')"),
+    ("CASE WHEN n > 0 THEN status ELSE 'x' END IN ('a', 'b')",
+     "CAST(CASE WHEN n > 0 THEN status ELSE 'x' END AS TEXT) IN ('a', 'b')"),
     # a row IS NOT NULL when every field is, NOT (row IS NULL) when any is: sqlglot before 30.14 printed the first
     # as the second
     ("status IN ('a', 'b') OR ROW(status, n) IS NOT NULL", "CAST(status AS TEXT) IN ('a', 'b') OR ROW(status, n) IS NOT NULL"),

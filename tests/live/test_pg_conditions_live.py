@@ -58,6 +58,8 @@ SHAPES: list[tuple[str, bool]] = [
     ("s NOT IN ('a', 'b') IS TRUE", True),
     ("s IN ('a', 'b') AND s !~ 'x' IS NULL", True),
     ("s IN ('a', 'b') OR ROW(s, n) IS NOT NULL", True),
+    ("CASE WHEN n > 1 THEN s ELSE 'x' END IN ('a', 'x')", True),
+    ("(CASE s WHEN 'a' THEN NULL ELSE s END) NOT IN ('b', 'c')", True),
     ("s IN ('a', 'b') AND |/ abs(n) + 9 = 13 OR s ^@ 'a' OR b IS UNKNOWN", True),
     # already stable
     ("s IN ('a')", False),
