@@ -56,6 +56,15 @@ def stable_condition(text: str, is_varchar: VarcharColumns) -> str | None:
     """
     if not may_be_unstable(text):
         return None
+    try:
+        return _stable_form(text, is_varchar)
+    except RecursionError:
+        # sqlglot parses and prints by recursion: some 60 nested parentheses, which PostgreSQL takes, exceed
+        # Python's limit.
+        raise UnreadableCondition("it is nested too deeply for the parser") from None
+
+
+def _stable_form(text: str, is_varchar: VarcharColumns) -> str | None:
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import SqlglotError

@@ -325,3 +325,10 @@ def test_every_condition_postgresql_stores_gets_the_stable_form() -> None:
     assert "CONSTRAINT ck_etat CHECK (CAST(État AS TEXT) IN ('a', 'b'))" in schema.text
     assert "WHERE (CAST(status AS TEXT) IN ('x', 'y'))" in schema.text
     assert len(schema.losses.rewrites) == 4
+
+
+def test_a_condition_nested_deeper_than_sqlglot_recurses_is_printed_as_written_with_a_note() -> None:
+    written = "status IN ('a', 'b') AND " + "(" * 100 + "n > 0" + ")" * 100  # PostgreSQL takes it
+    schema = build_schema(Model(tables=[_conditions_table(written)]), "postgresql")
+    assert f"CONSTRAINT ck_0 CHECK ({written})" in schema.text
+    assert schema.losses.notes and schema.losses.notes[0].startswith("check tickets.ck_0: printed as written")
