@@ -83,6 +83,12 @@ def _stable_form(text: str, is_varchar: VarcharColumns) -> str | None:
         return None
     for node in lists:
         node.set("this", exp.Cast(this=node.this.copy(), to=exp.DataType.build("text")))
+    for identifier in tree.find_all(exp.Identifier):
+        if "$" in identifier.this and not identifier.quoted:
+            # Atlas's scanner reads `$Price$` in an unquoted `old$Price$x` as a dollar quote; quoted, it is the
+            # name PostgreSQL folds the unquoted one to.
+            identifier.set("this", identifier.this.translate(_ASCII_LOWER))
+            identifier.set("quoted", True)
     printed = tree.sql(dialect="postgres")
     try:
         same = sqlglot.parse_one(printed, read="postgres") == tree

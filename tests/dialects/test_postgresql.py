@@ -332,3 +332,15 @@ def test_a_condition_nested_deeper_than_sqlglot_recurses_is_printed_as_written_w
     schema = build_schema(Model(tables=[_conditions_table(written)]), "postgresql")
     assert f"CONSTRAINT ck_0 CHECK ({written})" in schema.text
     assert schema.losses.notes and schema.losses.notes[0].startswith("check tickets.ck_0: printed as written")
+
+
+def test_a_rewritten_condition_quotes_names_with_a_dollar_as_postgresql_folds_them() -> None:
+    # The model wrote `Old$Price$x` unquoted (PostgreSQL reads old$price$x); Atlas's scanner would read `$Price$`
+    # as the start of a dollar-quoted body.
+    metadata = sa.MetaData()
+    table = sa.Table("tickets", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("status", sa.String(10)), sa.Column("old$price$x", sa.Integer),
+                     sa.CheckConstraint("status IN ('a', 'b') AND Old$Price$x > 0", name="ck_0"))
+    text = schema_of(metadata, dialect="postgresql").text
+    assert "CONSTRAINT ck_0 CHECK (CAST(status AS TEXT) IN ('a', 'b') AND \"old$price$x\" > 0)" in text
+    assert len(split_statements(text, "postgresql")) == 1

@@ -45,6 +45,7 @@ SHAPES: list[tuple[str, bool]] = [
     ("s IN ('a', 'b') IS NOT FALSE", True),
     ("\"Mixed Col\" IN ('x', 'y')", True),
     ("\"price$$history\" IN ('x', 'y')", True),
+    ("s IN ('a', 'b') OR Price$$History IS NULL", True),
     ("dv IN ('a', 'b')", True),
     ("vs IN ('a', 'b')", True),
     ("status IN ('a', 'b')", True),
