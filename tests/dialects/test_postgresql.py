@@ -214,7 +214,8 @@ def _conditions_table(*conditions: str | sa.ColumnElement[bool]) -> sa.Table:
      "CAST(CASE WHEN n > 0 THEN status ELSE 'x' END AS TEXT) IN ('a', 'b')"),
     # a row IS NOT NULL when every field is, NOT (row IS NULL) when any is: sqlglot before 30.14 printed the first
     # as the second
-    ("status IN ('a', 'b') OR ROW(status, n) IS NOT NULL", "CAST(status AS TEXT) IN ('a', 'b') OR ROW(status, n) IS NOT NULL"),
+    ("status IN ('a', 'b') OR ROW(status, n) IS NOT NULL",
+     "CAST(status AS TEXT) IN ('a', 'b') OR ROW(status, n) IS NOT NULL"),
 ])
 def test_an_in_list_on_a_varchar_is_printed_in_the_form_postgresql_reads_back(written: str, printed: str) -> None:
     table = _conditions_table(written)
@@ -314,14 +315,16 @@ def test_every_condition_postgresql_stores_gets_the_stable_form() -> None:
     metadata = sa.MetaData()
     table = sa.Table("tickets", metadata, sa.Column("id", sa.Integer, primary_key=True),
                      sa.Column("status", sa.String(10), sa.CheckConstraint("status IN ('a', 'b')", name="ck_col")),
-                     sa.Column("code", sa.String(10, collation="C")), sa.Column("posix", sa.String(10, collation="posix")),
+                     sa.Column("code", sa.String(10, collation="C")),
+                     sa.Column("posix", sa.String(10, collation="posix")),
                      sa.Column("État", sa.String(10)),
                      sa.CheckConstraint("code IN ('a', 'b') AND posix IN ('a', 'b')", name="ck_code"),
                      sa.CheckConstraint("État IN ('a', 'b')", name="ck_etat"),
                      ExcludeConstraint((sa.column("id"), "="), where=sa.text("status IN ('x', 'y')"), name="ex_id"))
     schema = build_schema(Model(tables=[table]), "postgresql")
     assert "CONSTRAINT ck_col CHECK (CAST(status AS TEXT) IN ('a', 'b'))" in schema.text
-    assert "CONSTRAINT ck_code CHECK (CAST(code AS TEXT) IN ('a', 'b') AND CAST(posix AS TEXT) IN ('a', 'b'))" in schema.text
+    assert ("CONSTRAINT ck_code CHECK (CAST(code AS TEXT) IN ('a', 'b') AND CAST(posix AS TEXT) IN ('a', 'b'))"
+            in schema.text)
     assert "CONSTRAINT ck_etat CHECK (CAST(État AS TEXT) IN ('a', 'b'))" in schema.text
     assert "WHERE (CAST(status AS TEXT) IN ('x', 'y'))" in schema.text
     assert len(schema.losses.rewrites) == 4
