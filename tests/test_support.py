@@ -118,8 +118,10 @@ DRIVER_CASES = {
     "postgresql: a quoted $$ does not": (
         'CREATE TABLE "price$$history" (id INT);\nSELECT 1;', "postgresql",
         ['CREATE TABLE "price$$history" (id INT);', "SELECT 1;"]),
-    "postgresql: backslash escapes in E'' strings only": (
-        "SELECT E'it\\'s; x';\nSELECT 'a\\';", "postgresql", ["SELECT E'it\\'s; x';", "SELECT 'a\\';"]),
+    "postgresql: backslashes in E'' strings read the same with and without escapes": (
+        "SELECT E'a\\\\b; \\n';\nSELECT 'a\\';", "postgresql", ["SELECT E'a\\\\b; \\n';", "SELECT 'a\\';"]),
+    "postgresql: an E'' string Atlas's source reads without escapes ends elsewhere": (
+        "SELECT E'it\\'s; x';\nSELECT 1;", "postgresql", ValueError("E'' string")),
     "postgresql: BEGIN ATOMIC bodies": (
         "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;", "postgresql",
         ["CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;", "SELECT 3;"]),

@@ -25,12 +25,15 @@ new text does not parse back to the same tree, is left as written.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from typing import Any
 
 # Whether the condition could hold the shape at all: without the word IN, nothing to parse (and sqlglot,
 # about 0.15 s to import, stays unloaded for most models). A filter, never an edit.
 _MAY_HOLD_IN = re.compile(r"\bIN\b", re.IGNORECASE)
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 # Column name as written -> whether PostgreSQL stores that column as VARCHAR (None: no such column).
 VarcharColumns = Callable[[str], "bool | None"]
@@ -53,6 +56,15 @@ def stable_condition(text: str, is_varchar: VarcharColumns) -> str | None:
     """
     if not may_be_unstable(text):
         return None
+    try:
+        return _stable_form(text, is_varchar)
+    except RecursionError:
+        # sqlglot parses and prints by recursion: some 60 nested parentheses, which PostgreSQL takes, exceed
+        # Python's limit.
+        raise UnreadableCondition("it is nested too deeply for the parser") from None
+
+
+def _stable_form(text: str, is_varchar: VarcharColumns) -> str | None:
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
@@ -61,11 +73,22 @@ def stable_condition(text: str, is_varchar: VarcharColumns) -> str | None:
         tree = sqlglot.parse_one(text, read="postgres")
     except SqlglotError as error:
         raise UnreadableCondition(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+    parameter = tree.find(exp.Parameter, exp.Placeholder)
+    if parameter is not None:
+        # No stored condition holds one: sqlglot reads PostgreSQL's absolute value `@ n` as a parameter and
+        # prints `$n`, a syntax error. Reprinted, the meaning would be lost.
+        raise UnreadableCondition(f"sqlglot reads {parameter.sql(dialect='postgres')!r} as a parameter")
     lists = [node for node in tree.find_all(exp.In) if _unstable(node, is_varchar)]
     if not lists:
         return None
     for node in lists:
         node.set("this", exp.Cast(this=node.this.copy(), to=exp.DataType.build("text")))
+    for identifier in tree.find_all(exp.Identifier):
+        if "$" in identifier.this and not identifier.quoted:
+            # Atlas's scanner reads `$Price$` in an unquoted `old$Price$x` as a dollar quote; quoted, it is the
+            # name PostgreSQL folds the unquoted one to.
+            identifier.set("this", identifier.this.translate(_ASCII_LOWER))
+            identifier.set("quoted", True)
     printed = tree.sql(dialect="postgres")
     try:
         same = sqlglot.parse_one(printed, read="postgres") == tree
@@ -91,20 +114,26 @@ def _unstable(node: Any, is_varchar: VarcharColumns) -> bool:
 def _is_varchar(node: Any, is_varchar: VarcharColumns) -> bool:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren):
+    # A collation keeps the type; CAST(x COLLATE "C" AS TEXT) is stored as ((x)::text COLLATE "C"), stable.
+    while isinstance(node, (exp.Paren, exp.Collate)):
         node = node.this
     if isinstance(node, exp.Column):
         identifier = node.this
         if not isinstance(identifier, exp.Identifier):
             return False
-        # An unquoted name is folded to lower case, a quoted one is taken as written.
-        name = identifier.this if identifier.quoted else identifier.this.lower()
+        # An unquoted name is folded to lower case in its ASCII letters only (PostgreSQL's downcase_identifier
+        # under a multibyte encoding: `État` stays `État`); a quoted one is taken as written.
+        name = identifier.this if identifier.quoted else identifier.this.translate(_ASCII_LOWER)
         return bool(is_varchar(name))
     if isinstance(node, exp.Cast):
         return node.to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR)
-    if isinstance(node, (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least)):
-        # The result takes the type of its typed arguments; literals adapt to them.
-        arguments = [node.this, *node.expressions, *([node.expression] if node.args.get("expression") else [])]
+    if isinstance(node, (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Case)):
+        # The result takes the type of its typed arguments (a CASE: of its results); literals adapt to them.
+        if isinstance(node, exp.Case):
+            arguments = [*(branch.args["true"] for branch in node.args.get("ifs") or []), node.args.get("default")]
+        else:
+            arguments = [node.this, *node.expressions, node.args.get("expression")]
+        arguments = [a for a in arguments if a is not None]
         typed = [a for a in arguments if not isinstance(a, (exp.Literal, exp.Null))]
         return bool(typed) and _is_varchar(typed[0], is_varchar)
     return False

@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, Computed, Enum, Index, String, Table, Text, cast, literal_column
-from sqlalchemy.dialects.postgresql import DOMAIN, ENUM
+from sqlalchemy.dialects.postgresql import DOMAIN, ENUM, ExcludeConstraint
 from sqlalchemy.dialects.postgresql.base import PGDDLCompiler, PGDialect, PGIdentifierPreparer
 from sqlalchemy.dialects.postgresql.named_types import CreateDomainType, CreateEnumType
 from sqlalchemy.engine.interfaces import Dialect
@@ -38,8 +38,9 @@ from ..losses import LossReport
 from .base import TEXT_PARAMSTYLE, Adapter, QuotesDollarNames, TargetOptions
 from .pg_conditions import UnreadableCondition, may_be_unstable, stable_condition
 
-# A type PostgreSQL stores as VARCHAR, as the dialect compiles it (a domain is judged by its base type).
-_VARCHAR = re.compile(r"(VARCHAR|CHARACTER VARYING)(\(\d+\))?", re.IGNORECASE)
+# A type PostgreSQL stores as VARCHAR, as the dialect compiles it (a domain is judged by its base type; a
+# collation, `VARCHAR(10) COLLATE "C"`, keeps it a VARCHAR).
+_VARCHAR = re.compile(r"(VARCHAR|CHARACTER VARYING)(\(\d+\))?( COLLATE .+)?", re.IGNORECASE)
 
 
 def _stable_enum_check(constraint: CheckConstraint) -> CheckConstraint | None:
@@ -196,6 +197,8 @@ class PostgreSQLAdapter(Adapter):
                 continue
             if isinstance(item, Index):
                 item.dialect_options["postgresql"]["where"] = literal_column(stable)
+            elif isinstance(item, ExcludeConstraint):
+                item.where = literal_column(stable)
             else:
                 item.sqltext = literal_column(stable)
             report.rewrite(label, text, stable, "PostgreSQL reads an IN list on a VARCHAR back differently on "
@@ -213,14 +216,20 @@ class PostgreSQLAdapter(Adapter):
                     report.note(f"{label}: printed as written; the provider cannot parse it to make sure "
                                 "PostgreSQL reads it back unchanged, so atlas migrate diff may rewrite it every time")
 
-    def _conditions(self, table: Table) -> list[tuple[CheckConstraint | Index, str, str]]:
-        """(item, label, text) of every check the model writes and every partial-index condition, compiled
-        as CREATE TABLE / CREATE INDEX print them."""
-        found: list[tuple[CheckConstraint | Index, str, str]] = []
-        checks = [c for c in table.constraints if isinstance(c, CheckConstraint) and not c._type_bound]
+    def _conditions(self, table: Table) -> list[tuple[CheckConstraint | Index | ExcludeConstraint, str, str]]:
+        """(item, label, text) of every condition PostgreSQL stores: the checks the model writes (on the table
+        or on a column), partial-index conditions and exclusion constraints' WHERE, compiled as CREATE TABLE /
+        CREATE INDEX print them."""
+        found: list[tuple[CheckConstraint | Index | ExcludeConstraint, str, str]] = []
+        on_columns = [c for column in table.columns for c in column.constraints]
+        checks = [c for c in [*table.constraints, *on_columns] if isinstance(c, CheckConstraint) and not c._type_bound]
         for check in sorted(checks, key=lambda c: str(c.name or "")):
             name = f"{table.fullname}.{check.name}" if isinstance(check.name, str) else table.fullname
             found.append((check, f"check {name}", self._condition_text(check.sqltext)))
+        excludes = [c for c in table.constraints if isinstance(c, ExcludeConstraint) and c.where is not None]
+        for exclude in sorted(excludes, key=lambda c: str(c.name or "")):
+            name = f"{table.fullname}.{exclude.name}" if isinstance(exclude.name, str) else table.fullname
+            found.append((exclude, f"exclusion constraint {name}", self._condition_text(exclude.where)))
         for index in sorted(table.indexes, key=lambda i: str(i.name or "")):
             where = index.dialect_options["postgresql"].get("where")
             if where is not None:

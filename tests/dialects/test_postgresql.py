@@ -210,6 +210,12 @@ def _conditions_table(*conditions: str | sa.ColumnElement[bool]) -> sa.Table:
     ("n > 0 AND (STATUS in ('a', 'b') OR status IS NULL)", "n > 0 AND (CAST(STATUS AS TEXT) IN ('a', 'b') OR status IS NULL)"),
     ("coalesce(status, 'a') IN ('a', 'b')", "CAST(COALESCE(status, 'a') AS TEXT) IN ('a', 'b')"),
     ("n::varchar IN ('1', '2')", "CAST(CAST(n AS VARCHAR) AS TEXT) IN ('1', '2')"),
+    ("CASE WHEN n > 0 THEN status ELSE 'x' END IN ('a', 'b')",
+     "CAST(CASE WHEN n > 0 THEN status ELSE 'x' END AS TEXT) IN ('a', 'b')"),
+    # a row IS NOT NULL when every field is, NOT (row IS NULL) when any is: sqlglot before 30.14 printed the first
+    # as the second
+    ("status IN ('a', 'b') OR ROW(status, n) IS NOT NULL",
+     "CAST(status AS TEXT) IN ('a', 'b') OR ROW(status, n) IS NOT NULL"),
 ])
 def test_an_in_list_on_a_varchar_is_printed_in_the_form_postgresql_reads_back(written: str, printed: str) -> None:
     table = _conditions_table(written)
@@ -280,3 +286,64 @@ def test_names_with_a_dollar_are_quoted_so_atlas_reads_no_dollar_quote() -> None
     assert 'CREATE TABLE "price$$history" (' in text and '"amount$" INTEGER' in text and '"a$b$c" INTEGER' in text
     assert 'CREATE INDEX "ix$$amount" ON "price$$history" ("amount$");' in text
     assert len(split_statements(text, "postgresql")) == 2
+
+
+def test_a_collated_varchar_is_cast_with_its_collation() -> None:
+    # PostgreSQL 15 stores `status COLLATE "C" IN (...)` unstably and CAST(status COLLATE "C" AS TEXT) IN (...)
+    # as `(((status)::text COLLATE "C") = ANY (ARRAY['a'::text, ...]))`, every time (checked live).
+    written = "status COLLATE \"C\" IN ('a', 'b')"
+    schema = build_schema(Model(tables=[_conditions_table(written)]), "postgresql")
+    assert "CONSTRAINT ck_0 CHECK (CAST(status COLLATE \"C\" AS TEXT) IN ('a', 'b'))" in schema.text
+
+
+@pytest.mark.parametrize("written", [
+    "status IN ('a', 'b') AND @ n > 1",  # sqlglot reads the absolute value `@ n` as a parameter and prints `$n`
+    "status IN ('a', 'b') AND n > $1",
+])
+def test_a_condition_sqlglot_reads_as_holding_a_parameter_is_printed_as_written_with_a_note(written: str) -> None:
+    schema = build_schema(Model(tables=[_conditions_table(written)]), "postgresql")
+    assert f"CONSTRAINT ck_0 CHECK ({written})" in schema.text
+    assert not schema.losses.rewrites
+    assert schema.losses.notes and schema.losses.notes[0].startswith("check tickets.ck_0: printed as written")
+
+
+def test_every_condition_postgresql_stores_gets_the_stable_form() -> None:
+    """A check declared on its column, a column with a collation, a name PostgreSQL folds only in its ASCII
+    letters, an exclusion constraint's WHERE: each is stored by PostgreSQL like any other condition."""
+    from sqlalchemy.dialects.postgresql import ExcludeConstraint
+
+    metadata = sa.MetaData()
+    table = sa.Table("tickets", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("status", sa.String(10), sa.CheckConstraint("status IN ('a', 'b')", name="ck_col")),
+                     sa.Column("code", sa.String(10, collation="C")),
+                     sa.Column("posix", sa.String(10, collation="posix")),
+                     sa.Column("État", sa.String(10)),
+                     sa.CheckConstraint("code IN ('a', 'b') AND posix IN ('a', 'b')", name="ck_code"),
+                     sa.CheckConstraint("État IN ('a', 'b')", name="ck_etat"),
+                     ExcludeConstraint((sa.column("id"), "="), where=sa.text("status IN ('x', 'y')"), name="ex_id"))
+    schema = build_schema(Model(tables=[table]), "postgresql")
+    assert "CONSTRAINT ck_col CHECK (CAST(status AS TEXT) IN ('a', 'b'))" in schema.text
+    assert ("CONSTRAINT ck_code CHECK (CAST(code AS TEXT) IN ('a', 'b') AND CAST(posix AS TEXT) IN ('a', 'b'))"
+            in schema.text)
+    assert "CONSTRAINT ck_etat CHECK (CAST(État AS TEXT) IN ('a', 'b'))" in schema.text
+    assert "WHERE (CAST(status AS TEXT) IN ('x', 'y'))" in schema.text
+    assert len(schema.losses.rewrites) == 4
+
+
+def test_a_condition_nested_deeper_than_sqlglot_recurses_is_printed_as_written_with_a_note() -> None:
+    written = "status IN ('a', 'b') AND " + "(" * 100 + "n > 0" + ")" * 100  # PostgreSQL takes it
+    schema = build_schema(Model(tables=[_conditions_table(written)]), "postgresql")
+    assert f"CONSTRAINT ck_0 CHECK ({written})" in schema.text
+    assert schema.losses.notes and schema.losses.notes[0].startswith("check tickets.ck_0: printed as written")
+
+
+def test_a_rewritten_condition_quotes_names_with_a_dollar_as_postgresql_folds_them() -> None:
+    # The model wrote `Old$Price$x` unquoted (PostgreSQL reads old$price$x); Atlas's scanner would read `$Price$`
+    # as the start of a dollar-quoted body.
+    metadata = sa.MetaData()
+    table = sa.Table("tickets", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("status", sa.String(10)), sa.Column("old$price$x", sa.Integer),
+                     sa.CheckConstraint("status IN ('a', 'b') AND Old$Price$x > 0", name="ck_0"))
+    text = schema_of(metadata, dialect="postgresql").text
+    assert "CONSTRAINT ck_0 CHECK (CAST(status AS TEXT) IN ('a', 'b') AND \"old$price$x\" > 0)" in text
+    assert len(split_statements(text, "postgresql")) == 1

@@ -23,7 +23,8 @@ Deliberately stricter than Atlas, never looser: the directive must be followed b
 require), an unterminated dollar-quoted body is an error (Atlas takes the rest of the file into it), and
 statements with no text (a delimiter right after a comment) are dropped. Not ported: SQL Server's ``GO`` and
 ``BEGIN TRY`` (no SQL Server here). Atlas tests the ``E`` of ``E'...'`` on the quote character itself, so in
-the source read it never applies; here it is the character before the quote, as its comment intends.
+the source read it never applies, while its comment says it should: here an ``E'...'`` string whose end differs
+between the two readings (``E'it\\'s'``) is an error.
 """
 
 from __future__ import annotations
@@ -214,6 +215,11 @@ class _Scanner:
         start = self.pos - 1
         before = self.input[start - 1] if start > 0 else ""
         escaped = self.options.backslash_escapes or (self.options.escaped_string_ext and before in ("E", "e"))
+        if escaped and not self.options.backslash_escapes and self._quote_end(start, quote, escapes=False) \
+                != self._quote_end(start, quote, escapes=True):
+            # lex.go tests the character before the quote after stepping past it (the quote itself), so the
+            # source read never applies the escapes; the comment says it should. Either way must read alike.
+            raise self._error(start, "an E'' string Atlas's scanner may read without its escapes, ending elsewhere")
         while True:
             char = self._next()
             if char is None:
@@ -222,6 +228,18 @@ class _Scanner:
                 self._next()
             elif char == quote:
                 return
+
+    def _quote_end(self, start: int, quote: str, escapes: bool) -> int:
+        """Where the quote opened at `start` ends (-1: never), read with or without backslash escapes."""
+        position = start + 1
+        while position < len(self.input):
+            if escapes and self.input[position] == "\\":
+                position += 2
+            elif self.input[position] == quote:
+                return position
+            else:
+                position += 1
+        return -1
 
     def _skip_dollar_quote(self) -> None:
         start = self.pos - 1
