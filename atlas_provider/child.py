@@ -67,7 +67,8 @@ def main(settings: dict[str, Any]) -> None:
     pid = os.getpid()
     sys.argv[:] = settings["argv"]
     _die_with_parent(int(settings["parent"]))
-    signal.signal(signal.SIGINT, _interrupt_once)
+    if signal.getsignal(signal.SIGINT) != signal.SIG_IGN:  # ignored by the caller: stays so (parent.main)
+        signal.signal(signal.SIGINT, _interrupt_once)
     stdout = ChildStdout(sys.stderr)
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))

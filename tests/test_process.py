@@ -598,3 +598,23 @@ def test_the_child_does_not_outlive_the_provider(signum: int, tmp_path: Path) ->
     if signum == signal.SIGHUP:
         assert proc.returncode == 1
         assert err.splitlines() == [ERROR + "interrupted (SIGHUP)"], err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, pytest.param(signal.SIGINT, marks=pytest.mark.full)],
+                         ids=["SIGHUP (nohup)", "SIGINT (a background job)"])
+def test_a_signal_the_caller_ignores_stays_ignored(signum: int, tmp_path: Path) -> None:
+    """`nohup atlas migrate diff ...` starts the provider with SIGHUP ignored (Atlas keeps it so for its
+    programs), a shell's background job with SIGINT ignored: the provider caught them anyway and a hang-up of
+    the terminal failed the run ("interrupted (SIGHUP)")."""
+    marker = tmp_path / "started"
+    model(tmp_path, f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text('x')\ntime.sleep(1)\n")
+    proc = subprocess.Popen([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=defaults_env(tmp_path),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signum, signal.SIG_IGN))
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signum)  # as the terminal does: to the provider and its child
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert split_statements(out) == [DDL]
