@@ -618,3 +618,16 @@ def test_a_signal_the_caller_ignores_stays_ignored(signum: int, tmp_path: Path) 
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert split_statements(out) == [DDL]
+
+
+def test_a_provider_dependency_that_fails_to_import_is_one_line(tmp_path: Path) -> None:
+    """A `typer.py` on PYTHONPATH (or a broken install): the child printed a traceback, then the provider's line
+    blamed the model ("something in the model ended or replaced the process")."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "typer.py").write_text("raise RuntimeError('not the real typer')\n")
+    model(tmp_path, "")
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path,
+                            env={**defaults_env(tmp_path), "PYTHONPATH": str(shadow)}, stdin=subprocess.DEVNULL,
+                            capture_output=True, encoding="utf-8", timeout=120, check=False)
+    assert_only_one_line(result, "the provider cannot start: RuntimeError: not the real typer")
