@@ -63,6 +63,8 @@ def main() -> None:
         # has not started or is over, and a KeyboardInterrupt here would print this process's traceback.
         for signum in FORWARDED:
             signal.signal(signum, signal.SIG_IGN)
+        # Ignored, SIGCHLD would have the kernel reap the child unseen, and its exit status would read 0.
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         code = run(sys.argv[1:], stdout=_private_stdout(), signals=caught)
     except KeyboardInterrupt:  # before the line above
         code = _fail("interrupted (SIGINT)")

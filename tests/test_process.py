@@ -631,3 +631,13 @@ def test_a_provider_dependency_that_fails_to_import_is_one_line(tmp_path: Path) 
                             env={**defaults_env(tmp_path), "PYTHONPATH": str(shadow)}, stdin=subprocess.DEVNULL,
                             capture_output=True, encoding="utf-8", timeout=120, check=False)
     assert_only_one_line(result, "the provider cannot start: RuntimeError: not the real typer")
+
+
+def test_a_caller_that_ignores_sigchld_still_gets_the_childs_status(tmp_path: Path) -> None:
+    """With SIGCHLD ignored (inherited from the caller) the kernel reaps the child itself and its status reads 0:
+    a failing run added "the child process reported exit code 1 but exited with status 0" to its one line."""
+    model(tmp_path, FAILING)
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=defaults_env(tmp_path),
+                            stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8", timeout=120, check=False,
+                            preexec_fn=lambda: signal.signal(signal.SIGCHLD, signal.SIG_IGN))
+    assert_only_one_line(result, "app/models.py:1: RuntimeError: boom")
