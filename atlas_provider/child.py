@@ -67,7 +67,8 @@ def main(settings: dict[str, Any]) -> None:
     pid = os.getpid()
     sys.argv[:] = settings["argv"]
     _die_with_parent(int(settings["parent"]))
-    signal.signal(signal.SIGINT, _interrupt_once)
+    if signal.getsignal(signal.SIGINT) != signal.SIG_IGN:  # ignored by the caller: stays so (parent.main)
+        signal.signal(signal.SIGINT, _interrupt_once)
     stdout = ChildStdout(sys.stderr)
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
@@ -81,6 +82,8 @@ def main(settings: dict[str, Any]) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command is over: what follows sends its result
     except KeyboardInterrupt:  # outside run_cli: pending since start-up, or just as the command ended
         code = _fail("interrupted")
+    except Exception as error:  # before run_cli, which answers all else: a dependency shadowed or broken
+        code = _fail(f"the provider cannot start: {type(error).__name__}: {' '.join(str(error).split())}")
     sys.stdout = sys.stderr
     data = b""
     if code in (0, 3):

@@ -56,11 +56,16 @@ def main() -> None:
     may still print (a `sitecustomize` whose print sits in the buffer) cannot follow the schema. It ends with
     os._exit: under PYTHONINSPECT a SystemExit would print a traceback and then wait at a prompt."""
     try:
+        # A signal the caller ignores stays ignored, here and in the child (which inherits SIG_IGN): under
+        # `nohup atlas ...` SIGHUP is ignored, and a shell ignores SIGINT for a background job.
+        caught = tuple(signum for signum in FORWARDED if signal.getsignal(signum) != signal.SIG_IGN)
         # Outside `run`'s forwarding (the few calls before it, the exit after it) a signal is ignored: the run
         # has not started or is over, and a KeyboardInterrupt here would print this process's traceback.
         for signum in FORWARDED:
             signal.signal(signum, signal.SIG_IGN)
-        code = run(sys.argv[1:], stdout=_private_stdout())
+        # Ignored, SIGCHLD would have the kernel reap the child unseen, and its exit status would read 0.
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        code = run(sys.argv[1:], stdout=_private_stdout(), signals=caught)
     except KeyboardInterrupt:  # before the line above
         code = _fail("interrupted (SIGINT)")
     for stream in (sys.stdout, sys.stderr):
@@ -71,8 +76,9 @@ def main() -> None:
     os._exit(code)
 
 
-def run(argv: list[str], stdout: int = 1) -> int:
-    """Run the command `argv` in a child; write its output to descriptor `stdout`; return the exit code."""
+def run(argv: list[str], stdout: int = 1, signals: tuple[int, ...] = FORWARDED) -> int:
+    """Run the command `argv` in a child; write its output to descriptor `stdout`; return the exit code.
+    `signals` (of FORWARDED) end the run; the others keep their disposition."""
     if stdout < 0 or not _is_open(stdout):
         return _fail("stdout is closed, so the schema cannot be written")
     _open_standard_descriptors()  # before the pipe: it must not take 0, 1 or 2
@@ -86,7 +92,7 @@ def run(argv: list[str], stdout: int = 1) -> int:
     settings = {"fd": write_end, "token": token, "argv": [sys.argv[0], *argv], "path": sys.path,
                 "parent": os.getpid()}
     env = {k: v for k, v in os.environ.items() if k not in CHILD_UNSET}
-    with _forwarding() as (received, adopt):
+    with _forwarding(signals) as (received, adopt):
         try:
             # Blocked while the child starts: it inherits the mask and unblocks once its handlers are set
             # (child.main), so a signal that arrives meanwhile is delivered there, never in the middle of
@@ -251,10 +257,12 @@ def _is_open(fd: int) -> bool:
 
 
 @contextmanager
-def _forwarding() -> Iterator[tuple[list[int], Callable[[subprocess.Popen[bytes]], None]]]:
-    """SIGINT, SIGTERM and SIGHUP go on to the child once it is adopted; a second one kills it (a model that
-    ignores the first). The list records what arrived. While the output is written they do not interrupt the
-    write (the loop resumes), so nothing partial is left that could be avoided."""
+def _forwarding(
+    signals: tuple[int, ...],
+) -> Iterator[tuple[list[int], Callable[[subprocess.Popen[bytes]], None]]]:
+    """`signals` (SIGINT, SIGTERM, SIGHUP) go on to the child once it is adopted; a second one kills it (a model
+    that ignores the first). The list records what arrived. While the output is written they do not interrupt
+    the write (the loop resumes), so nothing partial is left that could be avoided."""
     received: list[int] = []
     children: list[subprocess.Popen[bytes]] = []
 
@@ -274,7 +282,7 @@ def _forwarding() -> Iterator[tuple[list[int], Callable[[subprocess.Popen[bytes]
         children.append(child)
         pass_on()  # what arrived before the child existed
 
-    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    previous = {sig: signal.signal(sig, forward) for sig in signals}
     try:
         yield received, adopt
     finally:

@@ -598,3 +598,46 @@ def test_the_child_does_not_outlive_the_provider(signum: int, tmp_path: Path) ->
     if signum == signal.SIGHUP:
         assert proc.returncode == 1
         assert err.splitlines() == [ERROR + "interrupted (SIGHUP)"], err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, pytest.param(signal.SIGINT, marks=pytest.mark.full)],
+                         ids=["SIGHUP (nohup)", "SIGINT (a background job)"])
+def test_a_signal_the_caller_ignores_stays_ignored(signum: int, tmp_path: Path) -> None:
+    """`nohup atlas migrate diff ...` starts the provider with SIGHUP ignored (Atlas keeps it so for its
+    programs), a shell's background job with SIGINT ignored: the provider caught them anyway and a hang-up of
+    the terminal failed the run ("interrupted (SIGHUP)")."""
+    marker = tmp_path / "started"
+    model(tmp_path, f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text('x')\ntime.sleep(1)\n")
+    proc = subprocess.Popen([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=defaults_env(tmp_path),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signum, signal.SIG_IGN))
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signum)  # as the terminal does: to the provider and its child
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert split_statements(out) == [DDL]
+
+
+def test_a_provider_dependency_that_fails_to_import_is_one_line(tmp_path: Path) -> None:
+    """A `typer.py` on PYTHONPATH (or a broken install): the child printed a traceback, then the provider's line
+    blamed the model ("something in the model ended or replaced the process")."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "typer.py").write_text("raise RuntimeError('not the real typer')\n")
+    model(tmp_path, "")
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path,
+                            env={**defaults_env(tmp_path), "PYTHONPATH": str(shadow)}, stdin=subprocess.DEVNULL,
+                            capture_output=True, encoding="utf-8", timeout=120, check=False)
+    assert_only_one_line(result, "the provider cannot start: RuntimeError: not the real typer")
+
+
+def test_a_caller_that_ignores_sigchld_still_gets_the_childs_status(tmp_path: Path) -> None:
+    """With SIGCHLD ignored (inherited from the caller) the kernel reaps the child itself and its status reads 0:
+    a failing run added "the child process reported exit code 1 but exited with status 0" to its one line."""
+    model(tmp_path, FAILING)
+    result = subprocess.run([sys.executable, "-m", "atlas_provider", *ARGS], cwd=tmp_path, env=defaults_env(tmp_path),
+                            stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8", timeout=120, check=False,
+                            preexec_fn=lambda: signal.signal(signal.SIGCHLD, signal.SIG_IGN))
+    assert_only_one_line(result, "app/models.py:1: RuntimeError: boom")

@@ -60,8 +60,11 @@ class AppDatabase:
     def __init__(self, url: str | None) -> None:
         try:
             self.url = sa.make_url(url) if url else None
-        except sa.exc.ArgumentError as error:
-            raise UsageError(f"not a database URL: {error}; e.g. {self.example_url}", where="--app-url") from None
+        except (sa.exc.ArgumentError, ValueError):
+            # Neither error's text is shown: SQLAlchemy before 2.0.41 quotes the whole URL, password and all
+            # (sqlalchemy#12579), and a port that is not a number is mostly a piece of a password with `@` in it.
+            raise UsageError(f"not a database URL (dialect+driver://user:password@host:port/database; percent-encode "
+                             f"@ : / % in the password); e.g. {self.example_url}", where="--app-url") from None
         self.database = ""
 
     def text_value(self, family: str, column: ColumnElement[Any]) -> ColumnElement[Any]:

@@ -63,6 +63,15 @@ def test_an_unknown_driver_and_a_bad_url_are_one_line(tmp_path: Path) -> None:
     assert line.startswith(ERROR + "--app-url: not a database URL"), line
 
 
+def test_a_url_that_cannot_be_parsed_never_shows_the_password(tmp_path: Path) -> None:
+    """An unencoded `@ : /` in a password made the port `w`: "internal error: ValueError: invalid literal for int()
+    ... 'w'", a piece of the password; SQLAlchemy before 2.0.41 quotes the whole URL in its own parse error."""
+    for url in ("mysql+pymysql://root:p@ss:w/ord@127.0.0.1:3306/", "mysql+pymysql//root:s3cret@127.0.0.1:3306/"):
+        line = the_error(verify(tmp_path, "mariadb", url))
+        assert line.startswith(ERROR + "--app-url: not a database URL"), line
+        assert "percent-encode" in line and "ss:w" not in line and "s3cret" not in line, line
+
+
 def test_a_server_that_does_not_answer_is_a_failure_with_the_password_hidden(tmp_path: Path) -> None:
     line = the_error(verify(tmp_path, "postgresql", f"postgresql+psycopg://postgres:s3cret@127.0.0.1:{closed_port()}/x"))
     assert "s3cret" not in line and ":***@127.0.0.1:" in line and "cannot create a scratch database" in line
