@@ -207,3 +207,28 @@ def test_init_names_the_extensions_and_picks_an_image_that_offers_them(model: Mo
     assert postgis_only[0].dev_url == "docker://postgis/15-3.4/dev?search_path=public"
     plain = plan_targets(["--path", "m"], [("postgresql", "app")], {}, {"postgresql": ["citext"]})
     assert plain[0].dev_url == "docker://postgres/15/dev?search_path=public"
+
+
+class _Email(sa.types.TypeDecorator):  # an application's own type over CITEXT
+    impl = pg.CITEXT
+    cache_ok = True
+
+
+def test_an_extension_type_under_a_decorator_a_domain_or_a_variant_chain_counts() -> None:
+    md = sa.MetaData()
+    table = sa.Table("t", md, sa.Column("mail", _Email()),
+                     sa.Column("tags", pg.ARRAY(sa.Text().with_variant(pg.HSTORE(), "postgresql"))),
+                     sa.Column("area", pg.DOMAIN("area", Geometry("POLYGON", srid=4326, spatial_index=False))))
+    names = [e.name for e in get_adapter("postgresql").extension_elements([table])]
+    assert names == ["citext", "hstore", "postgis"]
+
+
+def test_an_extension_the_model_creates_itself_is_not_created_twice() -> None:
+    md = sa.MetaData()
+    sa.event.listen(md, "before_create", sa.DDL("CREATE EXTENSION citext"))
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("mail", pg.CITEXT),
+             sa.Column("attrs", pg.HSTORE))
+    text = build_schema(Model(list(md.tables.values())), get_adapter("postgresql")).text
+    statements = [s.strip().rstrip(";") for s in split_statements(text)]
+    assert [s for s in statements if "EXTENSION" in s] == ["CREATE EXTENSION IF NOT EXISTS hstore",
+                                                            "CREATE EXTENSION citext"]
