@@ -140,6 +140,10 @@ def test_a_postgresql_type_is_refused_in_one_line_naming_the_way_on(dialect: str
     ("mysql", pg.CITEXT(), "collation='utf8mb4_unicode_ci'"),
     ("mariadb", HALFVEC(3), "SQLAlchemy writes it as HALFVEC(3), which mariadb rejects"),
     ("sqlite", Geometry("POINT", 4326, spatial_index=False), "writes it as geometry(POINT,4326), which sqlite"),
+    # MySQL and MariaDB have no Z/M or curved geometry types: only the 2D OpenGIS ones
+    ("mysql", Geometry("POINTZ", spatial_index=False), "writes it as POINTZ, which mysql rejects"),
+    ("mariadb", Geometry("LINESTRINGZM", spatial_index=False), "writes it as LINESTRINGZM, which mariadb"),
+    ("mysql", Geometry("CIRCULARSTRING", spatial_index=False), "writes it as CIRCULARSTRING, which mysql"),
 ])
 def test_the_refusal_names_the_portable_equivalent_or_what_the_database_rejects(
         dialect: str, type_: Any, expected: str) -> None:
