@@ -53,3 +53,11 @@ def test_postgresql_text_is_written_as_a_cast_to_the_column_type() -> None:
     written = bound_value(plan, column, "10.1.2.3/24")
     assert re.fullmatch(r"CAST\(%\(param_1\)s(::VARCHAR)? AS INET\)", str(written.compile(dialect=pg.dialect())))
     assert isinstance(bound_value(plan, column, None), sa.sql.elements.Null)
+
+
+def test_shapes_carry_the_measure_and_the_dimensions_the_type_names() -> None:
+    assert postgres_cases(Geometry("POINTM", srid=4326)) == ["SRID=4326;POINT M (1 2 7)",
+                                                             "SRID=4326;POINT M (-71.0603 42.3583 7)"]
+    assert (postgres_cases(Geometry("POINTZM")) or [""])[0] == "POINT ZM (1 2 7 8)"
+    collection = postgres_cases(Geometry("GEOMETRYCOLLECTION", srid=3857)) or [""]
+    assert all(shape.startswith("SRID=3857;GEOMETRYCOLLECTION") for shape in collection)

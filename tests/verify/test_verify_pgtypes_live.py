@@ -41,3 +41,25 @@ def test_a_batch_copy_into_the_debezium_lake_changes_exactly_its_typed_columns()
     result = verify("--format", "json", "--setting", "clickhouse:cdc_tool=debezium")
     assert result.returncode == DRIFT_EXIT, result.stderr  # type: ignore[attr-defined]
     assert drifting(result) == {"portable.amount", "things.amount", "things.flag", "things.span", "things.pg_span"}
+
+
+# GeoAlchemy2 takes any PostGIS geometry type, with a Z, M or ZM suffix
+GEOMETRY_KINDS = ["GEOMETRY", "POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
+                  "GEOMETRYCOLLECTION", "CIRCULARSTRING", "COMPOUNDCURVE", "CURVEPOLYGON", "MULTICURVE",
+                  "MULTISURFACE", "POLYHEDRALSURFACE", "TRIANGLE", "TIN"]
+
+
+def test_postgis_takes_every_shape_verify_writes_into_its_column_type() -> None:
+    import sqlalchemy as sa
+    from geoalchemy2 import Geometry
+
+    from atlas_provider.verify.pgvalues import postgres_cases
+
+    with BACKENDS["postgresql"].fresh_database() as engine, engine.connect() as conn:
+        conn.exec_driver_sql("CREATE EXTENSION postgis")
+        for kind in GEOMETRY_KINDS:
+            for suffix in ("", "Z", "M", "ZM"):
+                type_ = Geometry(f"{kind}{suffix}", srid=4326, spatial_index=False)
+                spelled = type_.compile(dialect=engine.dialect)
+                for shape in postgres_cases(type_) or []:
+                    conn.execute(sa.text(f"SELECT CAST(:shape AS {spelled})"), {"shape": shape})
