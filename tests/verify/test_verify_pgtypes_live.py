@@ -63,3 +63,19 @@ def test_postgis_takes_every_shape_verify_writes_into_its_column_type() -> None:
                 spelled = type_.compile(dialect=engine.dialect)
                 for shape in postgres_cases(type_) or []:
                     conn.execute(sa.text(f"SELECT CAST(:shape AS {spelled})"), {"shape": shape})
+
+
+@pytest.mark.full
+def test_an_array_of_citext_moves_as_an_array_of_text_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Not as the string '{a,b}' split into characters: the same report as text[] (whose NULL arrives as [])."""
+    url = BACKENDS["postgresql"].server_url().render_as_string(hide_password=False)  # type: ignore[attr-defined]
+    reports = []
+    for type_ in ("pg.ARRAY(pg.CITEXT)", "pg.ARRAY(sa.Text)"):
+        (tmp_path / "m.py").write_text(
+            "import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql as pg\nmd = sa.MetaData()\n"
+            "sa.Table('v', md, sa.Column('id', sa.BigInteger, primary_key=True, autoincrement=False),\n"
+            f"         sa.Column('tags', {type_}))\n")
+        result = run_provider("verify", "--dialect", "postgresql", "--dialect", "clickhouse", "--app-url", url,
+                              "--path", "m.py", "--format", "json", cwd=tmp_path, env={"PYTHONPATH": ""}, timeout=300)
+        reports.append(json.loads(result.stdout)["tables"])  # type: ignore[attr-defined]
+    assert reports[0] == reports[1]
