@@ -236,3 +236,24 @@ def test_an_extension_the_model_creates_itself_is_not_created_twice() -> None:
     statements = [s.strip().rstrip(";") for s in split_statements(text)]
     assert [s for s in statements if "EXTENSION" in s] == ["CREATE EXTENSION IF NOT EXISTS hstore",
                                                             "CREATE EXTENSION citext"]
+
+
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+def test_a_domain_or_an_array_over_a_postgresql_type_gets_its_lake_type_and_adaptation(profile: str) -> None:
+    """The lake has no domains: a domain is its base type there, a vector domain under peerdb an Array that
+    cannot be Nullable; an array's elements report their adaptation too."""
+    from pgvector.sqlalchemy import Vector
+
+    md = sa.MetaData()
+    table = sa.Table("w", md, sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     sa.Column("v", pg.DOMAIN("dv", Vector(3))), sa.Column("mail", pg.DOMAIN("dm", pg.CITEXT())),
+                     sa.Column("ips", pg.ARRAY(pg.INET)))
+    adapter = get_adapter("clickhouse", TargetOptions(settings={"cdc_tool": profile}))
+    built = build_schema(Model([table]), adapter)
+    types = {c.name: built.adapter.column_type(c) for t in built.tables for c in t.columns}
+    lake = LAKE_TYPES["vector"][profile].type
+    assert types["v"] == (lake if lake.startswith("Array(") else f"Nullable({lake})")
+    report = LossReport("clickhouse")
+    adapter.audit(built.tables, report)
+    adapted = {loss.subject for loss in report.losses if loss.kind == "PostgreSQL type"}
+    assert {"w.mail", "w.ips"} <= adapted
