@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, UniqueConstraint
+from sqlalchemy.dialects.mysql.base import MySQLDDLCompiler
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql.base import DialectKWArgs
 from sqlalchemy.sql.schema import SchemaItem
@@ -47,6 +48,20 @@ POSTGIS_ONLY_GEOMETRY = (r"^(?:(?:(?:MULTI)?(?:POINT|LINESTRING|POLYGON)|GEOMETR
                          r"|TRIANGLE|TIN)(?:Z|M|ZM)?)\b")
 
 
+class ProviderMySQLDDLCompiler(MySQLDDLCompiler):
+    def process(self, obj: Any, **kw: Any) -> str:
+        # A generated column as SQLAlchemy's MySQL compiler writes it, whatever a package registered with
+        # @compiles(Computed, "mysql"): GeoAlchemy2 does on import (any PostGIS model), and drops STORED and
+        # cuts every "st_" out of the expression (first_name -> firname).
+        if isinstance(obj, sa.Computed):
+            return self.visit_computed_column(obj, **kw)
+        return str(super().process(obj, **kw))
+
+
+class ProviderMySQLDialect(CurrentMySQLDialect):
+    ddl_compiler = ProviderMySQLDDLCompiler
+
+
 class MySQLAdapter(Adapter):
     name = "mysql"
     # MySQL 8.4 refuses a foreign key to columns that are not exactly a unique key (error 6125, the server
@@ -72,7 +87,7 @@ class MySQLAdapter(Adapter):
     case_insensitive_collation = "utf8mb4_unicode_ci"  # on MySQL 8 and MariaDB alike
 
     def create_dialect(self) -> Dialect:
-        return CurrentMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
+        return ProviderMySQLDialect(paramstyle=TEXT_PARAMSTYLE)
 
     def foreign_key_refusals(
         self, table: Table, foreign_keys: list[tuple[ForeignKeyConstraint, list[Column]]]
@@ -228,3 +243,4 @@ class MariaDBThroughMySQLDialect(CurrentMariaDBDialect):
     https://docs.sqlalchemy.org/en/20/dialects/mysql.html#mariadb-only-mode"""
 
     name = "mysql"
+    ddl_compiler = ProviderMySQLDDLCompiler

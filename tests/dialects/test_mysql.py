@@ -157,3 +157,15 @@ def test_mariadb_keeps_an_index_whose_key_parts_are_ordered_columns() -> None:
     schema = schema_of(metadata, dialect="mariadb")
     assert "CREATE INDEX ix_versions_latest ON versions (id, major DESC, minor DESC);" in schema.text
     assert schema.losses.lines() == []
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "mariadb"])
+def test_a_generated_column_is_written_as_stated_when_geoalchemy2_is_imported(dialect: str) -> None:
+    """GeoAlchemy2, once imported (any PostGIS model), registers its own compilation of every Computed on
+    MySQL and MariaDB: STORED is dropped and each "st_" is cut out of the expression (first_name -> firname)."""
+    import geoalchemy2  # noqa: F401
+
+    metadata = sa.MetaData()
+    sa.Table("people", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("first_name", sa.String(50)),
+             sa.Column("shout", sa.String(50), sa.Computed("upper(first_name)", persisted=True)))
+    assert "shout VARCHAR(50) GENERATED ALWAYS AS (upper(first_name)) STORED" in "".join(ddl(metadata, dialect=dialect))
