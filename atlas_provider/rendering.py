@@ -124,7 +124,8 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
         emit(_event_elements(target, event_name, adapter), target if isinstance(target, Table) else None)
         _note_objects_atlas_does_not_read(out[start:], report)
 
-    emit(adapter.extension_elements(tables))
+    extensions = adapter.extension_elements(tables)
+    emit(extensions)
     schemas = adapter.created_schemas(tables)
     if schemas and create_schemas is not False:
         emit(adapter.schema_elements(schemas))
@@ -145,7 +146,11 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
             emit([_add_constraint(fk)], fk.table)
     for metadata in metadatas:
         emit_events(metadata, "after_create")
-    return out
+    # An extension the model creates itself (a DDL event) stays where the model put it, and only there: a second
+    # plain CREATE EXTENSION fails ("extension ... already exists").
+    declared = _created_extensions(out[len(extensions):])
+    return [statement for i, statement in enumerate(out)
+            if i >= len(extensions) or getattr(extensions[i], "name", None) not in declared]
 
 
 # Open-source Atlas inspects tables, views (on some drivers), indexes and constraints, not functions,
@@ -153,6 +158,15 @@ def build_statements(order: Order, adapter: Adapter, report: LossReport, *, crea
 # (https://atlasgo.io/atlas-schema/sql#function is a Pro feature). Read from the compiled text, never changed.
 _UNREAD_OBJECT = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+|OR\s+ALTER\s+|DEFINER\s*=\s*\S+\s+)?"
                             r"(?:CONSTRAINT\s+)?(FUNCTION|PROCEDURE|TRIGGER)\b", re.IGNORECASE)
+
+
+_CREATE_EXTENSION = re.compile(r'^\s*CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("?)([^"\s;]+)\1', re.IGNORECASE)
+
+
+def _created_extensions(statements: list[Statement]) -> set[str]:
+    """The extensions the model's own statements create (read from the compiled text, never changed)."""
+    found = (_CREATE_EXTENSION.match(statement.sql) for statement in statements)
+    return {match.group(2) if match.group(1) else match.group(2).lower() for match in found if match}
 
 
 def _note_objects_atlas_does_not_read(statements: list[Statement], report: LossReport) -> None:

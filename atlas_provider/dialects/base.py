@@ -252,7 +252,7 @@ class Adapter:
         return [CreateSchema(name) for name in schemas]
 
     def extension_elements(self, tables: list[Table]) -> list[ExecutableDDLElement]:
-        """Extensions to create before anything uses them (PostgreSQL's CREATE EXTENSION)."""
+        """Extensions to create before anything uses them (PostgreSQL's CREATE EXTENSION), each with its `name`."""
         return []
 
     def named_types(self, table: Table) -> list[tuple[Column[Any], ExecutableDDLElement]]:

@@ -57,6 +57,13 @@ FIXED_BYTES: tuple[tuple[type[Any], int], ...] = (
 )
 
 
+# MySQL and MariaDB store the 2D OpenGIS types only (GEOMETRY, POINT ... GEOMETRYCOLLECTION), not PostGIS's Z/M
+# variants or curves: https://dev.mysql.com/doc/refman/8.0/en/spatial-type-overview.html; rejected by MariaDB 10.11.
+POSTGIS_ONLY_GEOMETRY = (r"^(?:(?:(?:MULTI)?(?:POINT|LINESTRING|POLYGON)|GEOMETRY(?:COLLECTION)?)(?:Z|M|ZM)"
+                         r"|(?:CIRCULARSTRING|COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE|POLYHEDRALSURFACE"
+                         r"|TRIANGLE|TIN)(?:Z|M|ZM)?)\b")
+
+
 class AtlasReadableNames(IdentifierPreparer):
     """Mixed into the dialect's own preparer (MariaDB's has its own reserved words on SQLAlchemy 2.0): refuses a name whose backquoted form Atlas's statement scanner reads differently from the server.
 
@@ -140,8 +147,9 @@ class MySQLAdapter(Adapter):
     rejects_cascading_null: ClassVar[bool] = False
     # Whose options the model's objects are read with, first first.
     option_prefixes: ClassVar[tuple[str, ...]] = ("mysql",)
-    # pgvector's half and sparse vectors exist only in PostgreSQL (MySQL 9 and MariaDB 11.7 have VECTOR only).
-    rejected_type_text = re.compile(r"^(HALFVEC|SPARSEVEC)\(")
+    # pgvector's half and sparse vectors exist only in PostgreSQL (MySQL 9 and MariaDB 11.7 have VECTOR only), and
+    # so do PostGIS's Z/M and curved geometry types (GeoAlchemy2 writes `POINTZ`, `CIRCULARSTRING`).
+    rejected_type_text = re.compile(rf"^(HALFVEC|SPARSEVEC)\(|{POSTGIS_ONLY_GEOMETRY}")
     case_insensitive_collation = "utf8mb4_unicode_ci"  # on MySQL 8 and MariaDB alike
 
     def create_dialect(self) -> Dialect:
@@ -323,7 +331,7 @@ class MariaDBAdapter(MySQLAdapter):
     rejects_cascading_null = True
     # Observed on 10.11: VECTOR(n) is syntax (MariaDB 11.7 added it), and so is GeoAlchemy2's MySQL spelling of an
     # SRID (`POINT NOT NULL SRID 4326`; MariaDB writes REF_SYSTEM_ID).
-    rejected_type_text = re.compile(r"^(HALFVEC|SPARSEVEC|VECTOR)\(|\bSRID \d")
+    rejected_type_text = re.compile(rf"^(HALFVEC|SPARSEVEC|VECTOR)\(|\bSRID \d|{POSTGIS_ONLY_GEOMETRY}")
     # Observed on 10.11: a foreign key may refer to the leading columns of any index, unique or not, in the
     # index's order; other columns are errno 150. https://mariadb.com/kb/en/foreign-keys/
     referred_key = ReferredKey.INDEXED

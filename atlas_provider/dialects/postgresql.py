@@ -29,6 +29,7 @@ from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import ExecutableDDLElement
 from sqlalchemy.sql.type_api import TypeEngine
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.sql.base import _NONE_NAME
 from sqlalchemy.sql.elements import conv
 from sqlalchemy.util import md5_hex
@@ -87,9 +88,14 @@ def _create_extension(element: CreateExtension, compiler: Any, **kw: Any) -> str
     return f"CREATE EXTENSION IF NOT EXISTS {compiler.preparer.quote(element.name)}"
 
 
-def extension_of(type_: TypeEngine[Any]) -> str | None:
-    """The extension that provides the type (of an array's elements, of a domain's base), if any."""
+def extension_of(type_: TypeEngine[Any], dialect: Dialect) -> str | None:
+    """The extension that provides the type PostgreSQL gets (its variant for the dialect, a decorator's
+    implementation, an array's elements, a domain's base), if any."""
     while True:
+        type_ = type_._variant_mapping.get(dialect.name, type_)
+        if isinstance(type_, TypeDecorator):
+            type_ = type_.load_dialect_impl(dialect)
+            continue
         item = getattr(type_, "item_type", None) or getattr(type_, "data_type", None)
         if item is None:
             break
@@ -297,7 +303,7 @@ class PostgreSQLAdapter(Adapter):
         found: set[str] = set()
         for table in tables:
             for column in table.columns:
-                name = extension_of(column.type._variant_mapping.get(self.dialect.name, column.type))
+                name = extension_of(column.type, self.dialect)
                 while name is not None:
                     found.add(name)
                     name = EXTENSION_REQUIRES.get(name)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
@@ -165,6 +166,16 @@ class PostgreSQLDatabase(AppDatabase):
                                               else c, "YYYY-MM-DD HH24:MI:SS.US"),
         "binary": lambda c: sa.func.encode(c, "hex"),
     }
+
+    def stored_value(self, family: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """An array of an extension's type (citext[]) as text[]: psycopg parses arrays of built-in types only,
+        and returns any other (its OID differs per database) as the string '{a,b}'."""
+        from ..dialects.postgresql import extension_of
+
+        item = getattr(column.type, "item_type", None)
+        if family == "array" and item is not None and extension_of(item, postgresql.dialect()) is not None:
+            return sa.cast(column, postgresql.ARRAY(sa.Text()))
+        return super().stored_value(family, column)
 
     def drop_sql(self) -> str:
         return f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)"

@@ -51,14 +51,28 @@ RANGES: dict[str, list[str]] = {
 }
 # Geometries by PostGIS type; a Z type gets a third coordinate on every point.
 SHAPES: dict[str, list[str]] = {
+    "GEOMETRY": ["POINT(1 2)", "POLYGON((0 0,1 0,1 1,0 0))"],
     "POINT": ["POINT(1 2)", "POINT(-71.0603 42.3583)"],
     "LINESTRING": ["LINESTRING(0 0,1 1,2 0)"],
     "POLYGON": ["POLYGON((0 0,1 0,1 1,0 0))", "POLYGON((0 0,4 0,4 4,0 4,0 0),(1 1,2 1,2 2,1 1))"],
     "MULTIPOINT": ["MULTIPOINT((0 0),(1 2))"],
     "MULTILINESTRING": ["MULTILINESTRING((0 0,1 1),(2 2,3 3))"],
     "MULTIPOLYGON": ["MULTIPOLYGON(((0 0,1 0,1 1,0 0)),((2 2,3 2,3 3,2 2)))"],
+    "GEOMETRYCOLLECTION": ["GEOMETRYCOLLECTION(POINT(1 2),LINESTRING(0 0,1 1))", "GEOMETRYCOLLECTION EMPTY"],
+    "CIRCULARSTRING": ["CIRCULARSTRING(0 0,1 1,2 0)"],
+    "COMPOUNDCURVE": ["COMPOUNDCURVE(CIRCULARSTRING(0 0,1 1,2 0),(2 0,3 0))"],
+    "CURVEPOLYGON": ["CURVEPOLYGON(CIRCULARSTRING(0 0,4 0,4 4,0 4,0 0))"],
+    "MULTICURVE": ["MULTICURVE((0 0,1 1),CIRCULARSTRING(2 0,3 1,4 0))"],
+    "MULTISURFACE": ["MULTISURFACE(((0 0,1 0,1 1,0 0)),CURVEPOLYGON(CIRCULARSTRING(2 2,4 2,4 4,2 4,2 2)))"],
+    "POLYHEDRALSURFACE": ["POLYHEDRALSURFACE(((0 0,0 1,1 1,0 0)),((0 0,1 1,1 0,0 0)))"],
+    "TRIANGLE": ["TRIANGLE((0 0,1 0,0 1,0 0))"],
+    "TIN": ["TIN(((0 0,1 0,0 1,0 0)),((1 0,1 1,0 1,1 0)))"],
 }
 _PAIR = re.compile(r"(-?[\d.]+) (-?[\d.]+)")
+# Coordinates a Z, M or ZM type wants after x and y (PostGIS rejects a shape with more or fewer).
+# Every type word of a shape (a collection's members too) says its ordinates: `GEOMETRYCOLLECTION M (POINT M (...`
+_TYPE_WORD = re.compile(r"\b([A-Z]{3,})(?=\(| EMPTY)")
+_EXTRA_ORDINATES = {"Z": " 7", "M": " 7", "ZM": " 7 8"}
 
 
 def postgres_cases(type_: TypeEngine[Any]) -> list[str] | None:
@@ -88,10 +102,13 @@ def _bits(type_: Any) -> list[str]:
 
 def _shapes(type_: Any) -> list[str]:
     kind = str(getattr(type_, "geometry_type", None) or "GEOMETRY").upper()
-    three_d = kind.endswith("Z") or getattr(type_, "dimension", 2) == 3
-    kind = kind.removesuffix("ZM").removesuffix("Z").removesuffix("M")
-    shapes = SHAPES.get(kind) or [SHAPES["POINT"][0], SHAPES["POLYGON"][0]]
-    if three_d:
-        shapes = [_PAIR.sub(r"\1 \2 7", re.sub(r"^([A-Z]+)", r"\1 Z ", shape)) for shape in shapes]
+    suffix = next((s for s in ("ZM", "Z", "M") if kind.endswith(s) and kind.removesuffix(s) in SHAPES), "")
+    if not suffix:  # a dimension without a suffix: GeoAlchemy2's Geometry(dimension=3|4)
+        suffix = {3: "Z", 4: "ZM"}.get(getattr(type_, "dimension", 2), "")
+    kind = kind.removesuffix(suffix)
+    shapes = SHAPES.get(kind) or SHAPES["GEOMETRY"]
+    if suffix:
+        extra = _EXTRA_ORDINATES[suffix]
+        shapes = [_PAIR.sub(rf"\1 \2{extra}", _TYPE_WORD.sub(rf"\1 {suffix} ", shape)) for shape in shapes]
     srid = getattr(type_, "srid", -1)
     return [f"SRID={srid};{shape}" if srid and srid > 0 else shape for shape in shapes]

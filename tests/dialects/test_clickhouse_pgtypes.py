@@ -140,6 +140,10 @@ def test_a_postgresql_type_is_refused_in_one_line_naming_the_way_on(dialect: str
     ("mysql", pg.CITEXT(), "collation='utf8mb4_unicode_ci'"),
     ("mariadb", HALFVEC(3), "SQLAlchemy writes it as HALFVEC(3), which mariadb rejects"),
     ("sqlite", Geometry("POINT", 4326, spatial_index=False), "writes it as geometry(POINT,4326), which sqlite"),
+    # MySQL and MariaDB have no Z/M or curved geometry types: only the 2D OpenGIS ones
+    ("mysql", Geometry("POINTZ", spatial_index=False), "writes it as POINTZ, which mysql rejects"),
+    ("mariadb", Geometry("LINESTRINGZM", spatial_index=False), "writes it as LINESTRINGZM, which mariadb"),
+    ("mysql", Geometry("CIRCULARSTRING", spatial_index=False), "writes it as CIRCULARSTRING, which mysql"),
 ])
 def test_the_refusal_names_the_portable_equivalent_or_what_the_database_rejects(
         dialect: str, type_: Any, expected: str) -> None:
@@ -207,3 +211,49 @@ def test_init_names_the_extensions_and_picks_an_image_that_offers_them(model: Mo
     assert postgis_only[0].dev_url == "docker://postgis/15-3.4/dev?search_path=public"
     plain = plan_targets(["--path", "m"], [("postgresql", "app")], {}, {"postgresql": ["citext"]})
     assert plain[0].dev_url == "docker://postgres/15/dev?search_path=public"
+
+
+class _Email(sa.types.TypeDecorator):  # an application's own type over CITEXT
+    impl = pg.CITEXT
+    cache_ok = True
+
+
+def test_an_extension_type_under_a_decorator_a_domain_or_a_variant_chain_counts() -> None:
+    md = sa.MetaData()
+    table = sa.Table("t", md, sa.Column("mail", _Email()),
+                     sa.Column("tags", pg.ARRAY(sa.Text().with_variant(pg.HSTORE(), "postgresql"))),
+                     sa.Column("area", pg.DOMAIN("area", Geometry("POLYGON", srid=4326, spatial_index=False))))
+    names = [e.name for e in get_adapter("postgresql").extension_elements([table])]
+    assert names == ["citext", "hstore", "postgis"]
+
+
+def test_an_extension_the_model_creates_itself_is_not_created_twice() -> None:
+    md = sa.MetaData()
+    sa.event.listen(md, "before_create", sa.DDL("CREATE EXTENSION citext"))
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("mail", pg.CITEXT),
+             sa.Column("attrs", pg.HSTORE))
+    text = build_schema(Model(list(md.tables.values())), get_adapter("postgresql")).text
+    statements = [s.strip().rstrip(";") for s in split_statements(text)]
+    assert [s for s in statements if "EXTENSION" in s] == ["CREATE EXTENSION IF NOT EXISTS hstore",
+                                                            "CREATE EXTENSION citext"]
+
+
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+def test_a_domain_or_an_array_over_a_postgresql_type_gets_its_lake_type_and_adaptation(profile: str) -> None:
+    """The lake has no domains: a domain is its base type there, a vector domain under peerdb an Array that
+    cannot be Nullable; an array's elements report their adaptation too."""
+    from pgvector.sqlalchemy import Vector
+
+    md = sa.MetaData()
+    table = sa.Table("w", md, sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+                     sa.Column("v", pg.DOMAIN("dv", Vector(3))), sa.Column("mail", pg.DOMAIN("dm", pg.CITEXT())),
+                     sa.Column("ips", pg.ARRAY(pg.INET)))
+    adapter = get_adapter("clickhouse", TargetOptions(settings={"cdc_tool": profile}))
+    built = build_schema(Model([table]), adapter)
+    types = {c.name: built.adapter.column_type(c) for t in built.tables for c in t.columns}
+    lake = LAKE_TYPES["vector"][profile].type
+    assert types["v"] == (lake if lake.startswith("Array(") else f"Nullable({lake})")
+    report = LossReport("clickhouse")
+    adapter.audit(built.tables, report)
+    adapted = {loss.subject for loss in report.losses if loss.kind == "PostgreSQL type"}
+    assert {"w.mail", "w.ips"} <= adapted

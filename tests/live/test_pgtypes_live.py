@@ -49,6 +49,37 @@ def test_the_declared_variants_load_on_the_other_databases(backend: str) -> None
         assert set(sa.inspect(engine).get_table_names()) == {"portable", "embeddings"}
 
 
+# PostGIS's geometry types as GeoAlchemy2 writes them for MariaDB: refused exactly where the server rejects them
+GEOMETRY_TYPES = ["GEOMETRY", "POINT", "MULTIPOLYGON", "GEOMETRYCOLLECTION", "POINTZ", "POINTM", "LINESTRINGZM",
+                  "GEOMETRYCOLLECTIONZ", "CIRCULARSTRING", "CURVEPOLYGON", "TIN", "TRIANGLE"]
+
+
+def test_mariadb_refuses_the_geometry_types_it_rejects_and_only_those() -> None:
+    from geoalchemy2 import Geometry
+
+    from atlas_provider.dialects import get_adapter
+    from atlas_provider.errors import ModelError
+    from atlas_provider.losses import LossReport
+
+    adapter = get_adapter("mariadb")
+    with BACKENDS["mariadb"].fresh_database() as engine, engine.connect() as conn:
+        for kind in GEOMETRY_TYPES:
+            table = sa.Table(f"g_{kind}", sa.MetaData(), sa.Column("g", Geometry(kind, spatial_index=False)))
+            try:
+                adapter.audit([table], LossReport("mariadb"))
+                refused = False
+            except ModelError:
+                refused = True
+            text = str(table.c.g.type.compile(dialect=adapter.dialect))
+            try:
+                conn.exec_driver_sql(f"CREATE TABLE g (g {text})")
+                conn.exec_driver_sql("DROP TABLE g")
+                rejected = False
+            except sa.exc.DBAPIError:
+                rejected = True
+            assert refused == rejected, kind
+
+
 # debezium has the most typed columns (Decimal, Int64, Bool, Array); the others are the full tier's
 @pytest.mark.parametrize("profile", [p if p == "debezium" else pytest.param(p, marks=pytest.mark.full)
                                      for p in PROFILE_NAMES])

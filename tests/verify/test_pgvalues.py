@@ -53,3 +53,23 @@ def test_postgresql_text_is_written_as_a_cast_to_the_column_type() -> None:
     written = bound_value(plan, column, "10.1.2.3/24")
     assert re.fullmatch(r"CAST\(%\(param_1\)s(::VARCHAR)? AS INET\)", str(written.compile(dialect=pg.dialect())))
     assert isinstance(bound_value(plan, column, None), sa.sql.elements.Null)
+
+
+def test_shapes_carry_the_measure_and_the_dimensions_the_type_names() -> None:
+    assert postgres_cases(Geometry("POINTM", srid=4326)) == ["SRID=4326;POINT M (1 2 7)",
+                                                             "SRID=4326;POINT M (-71.0603 42.3583 7)"]
+    assert (postgres_cases(Geometry("POINTZM")) or [""])[0] == "POINT ZM (1 2 7 8)"
+    collection = postgres_cases(Geometry("GEOMETRYCOLLECTION", srid=3857)) or [""]
+    assert all(shape.startswith("SRID=3857;GEOMETRYCOLLECTION") for shape in collection)
+
+
+def test_an_array_of_an_extension_type_is_read_as_text_elements() -> None:
+    """psycopg parses arrays of built-in types only: a citext[] (its OID differs per database) would arrive as
+    the string '{a,b}'; verify reads it as text[] instead."""
+    from atlas_provider.verify.appdb import PostgreSQLDatabase
+
+    app = PostgreSQLDatabase("postgresql://postgres@127.0.0.1:5432/postgres")
+    read = app.stored_value("array", sa.column("tags", pg.ARRAY(pg.CITEXT)))
+    assert str(read.compile(dialect=pg.dialect())) == "CAST(tags AS TEXT[])"
+    plain = app.stored_value("array", sa.column("ns", pg.ARRAY(sa.Integer)))
+    assert str(plain.compile(dialect=pg.dialect())) == "ns"

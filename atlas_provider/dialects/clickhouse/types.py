@@ -69,11 +69,15 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
 
     def resolve(self, type_: TypeEngine[Any]) -> TypeEngine[Any]:
         """The type this dialect renders: `with_variant(..., "clickhouse")` applied, decorators unwrapped
-        (Interval, a decorator over DateTime elsewhere, is a type of its own here)."""
+        (Interval, a decorator over DateTime elsewhere, is a type of its own here), a PostgreSQL DOMAIN as its
+        base type (the lake has no domains; a domain over a vector is an Array, never Nullable)."""
         while True:
             mapping = type_._variant_mapping
             if mapping and self.dialect.name in mapping:
                 type_ = mapping[self.dialect.name]
+            if type(type_).__visit_name__ == "DOMAIN":
+                type_ = to_instance(type_.data_type)  # type: ignore[attr-defined]
+                continue
             if not isinstance(type_, sqltypes.TypeDecorator) or isinstance(type_, sqltypes.Interval):
                 return type_
             type_ = type_.type_engine(self.dialect)
@@ -126,8 +130,10 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
 
     def adaptation(self, type_: TypeEngine[Any], profile: str | None = None) -> str | None:
         """How a PostgreSQL-only type's values reach the lake under `profile`, when they change form
-        (`INET -> String: its text, netmask included`); None otherwise."""
+        (`INET -> String: its text, netmask included`), an array's elements included; None otherwise."""
         type_ = self.resolve(type_)
+        while isinstance(type_, sqltypes.ARRAY):
+            type_ = self.resolve(to_instance(type_.item_type))
         lake = lake_type(type_, profile or self._settings.cdc_tool)
         if lake is None or not lake.adaptation:
             return None
@@ -297,9 +303,6 @@ class ClickHouseTypeCompiler(GenericTypeCompiler):
         for _ in range(max(getattr(type_, "dimensions", None) or 1, 1)):
             text = f"Array({text})"
         return text
-
-    def visit_DOMAIN(self, type_: Any, **kw: Any) -> str:
-        return self.process(to_instance(type_.data_type), **kw)
 
     def visit_clickhouse_native(self, type_: NativeType, **kw: Any) -> str:
         return type_.spec
