@@ -69,6 +69,8 @@ def main(settings: dict[str, Any]) -> None:
     _die_with_parent(int(settings["parent"]))
     if signal.getsignal(signal.SIGINT) != signal.SIG_IGN:  # ignored by the caller: stays so (parent.main)
         signal.signal(signal.SIGINT, _interrupt_once)
+        sys.unraisablehook = _end_on_a_swallowed_interrupt(
+            sys.unraisablehook, lambda code: _send(fd, channel.encode(token, pid, code, b"")))
     stdout = ChildStdout(sys.stderr)
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
@@ -162,6 +164,21 @@ def _send(fd: int, data: bytes) -> None:
 
 
 _interrupted = False
+
+
+def _end_on_a_swallowed_interrupt(hook: Callable[[Any], None], answer: Callable[[int], None]) -> Callable[[Any], None]:
+    """An interrupt that lands in a weakref callback or a __del__ (the import system's module locks, during
+    start-up) is "ignored" by Python: printed with a traceback, and the run goes on. It was the interrupt: the
+    run ends here as an interrupted command does, one line and exit 1, its result sent by `answer`."""
+
+    def hook_keeping_interrupts(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            code = _fail("interrupted")
+            answer(code)
+            os._exit(code)
+        hook(unraisable)
+
+    return hook_keeping_interrupts
 
 
 def _interrupt_once(signum: int, frame: FrameType | None) -> None:

@@ -557,6 +557,24 @@ def test_sigint_during_start_up_is_one_line(group: bool, tmp_path: Path) -> None
         _assert_interrupted_or_done(*_sigint_during_start_up(tmp_path, delay, group))
 
 
+def test_an_interrupt_python_would_swallow_in_a_finalizer_ends_the_run_in_one_line(tmp_path: Path) -> None:
+    """SIGINT landing in a weakref callback (the import system's module locks, seen in the 50-try loop) or a
+    __del__ is "ignored" by Python: a traceback on stderr, and the run went on to exit 0."""
+    model(tmp_path, """\
+        import os, signal
+
+        class Finalized:
+            def __del__(self):
+                os.kill(os.getpid(), signal.SIGINT)
+                sum(range(1000))  # bytecode to run the handler in
+
+        Finalized()
+        """)
+    result = provider(tmp_path, *ARGS)
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert result.stderr.splitlines() == [ERROR + "interrupted"], result.stderr
+
+
 @pytest.mark.full
 @pytest.mark.parametrize("group", [False, True], ids=["to the provider", "to the process group"])
 def test_sigint_during_start_up_50_tries(group: bool, tmp_path: Path) -> None:

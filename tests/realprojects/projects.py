@@ -105,7 +105,8 @@ PROJECTS: tuple[RealProject, ...] = (
         left_out={
             "postgresql": ("input_tags.input_uuid", *_MLFLOW_EMPTY_INDEXES),
             "mariadb": _MLFLOW_EMPTY_INDEXES,
-            "sqlite": _MLFLOW_EMPTY_INDEXES,
+            # SQLite creates a foreign key to non-unique columns but fails every insert ("foreign key mismatch").
+            "sqlite": ("input_tags.input_uuid", *_MLFLOW_EMPTY_INDEXES),
         },
     ),
 )
