@@ -131,6 +131,22 @@ def _full_tier(config: pytest.Config) -> bool:
     return bool(config.getoption("--full")) or os.environ.get("ATLAS_TEST_FULL") == "1"
 
 
+# The pytest-xdist group (``--dist loadgroup``, set in pyproject.toml) of every test that may use the MySQL or
+# MariaDB server: a schema there is a server-wide database, so they run one after another on one worker while
+# the other workers take the rest. tests.support.backends.mysql_server_lock covers what this guess misses.
+MYSQL_SERVER_GROUP = "mysql_server"
+_MYSQL_SERVER_NAMES = frozenset({"mysql", "mariadb"})
+
+
+def _may_use_mysql_server(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and any(isinstance(value, str) and value in _MYSQL_SERVER_NAMES
+                                    for value in callspec.params.values()):
+        return True
+    # The real-project tier loads every project on MariaDB, from one environment held for the session.
+    return item.path.is_relative_to(item.config.rootpath / "tests" / "realprojects")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if _reaches_clickhouse(item):
@@ -138,6 +154,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.live)
         if _in_full_folder(item):
             item.add_marker(pytest.mark.full)
+        if _may_use_mysql_server(item):
+            item.add_marker(pytest.mark.xdist_group(MYSQL_SERVER_GROUP))
     if _full_tier(config):
         return
     # The default run is the habit tier: tests marked full are deselected (not skipped), so the count a run

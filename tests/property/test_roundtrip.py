@@ -38,7 +38,7 @@ from sqlalchemy.pool import NullPool
 from atlas_provider.api import build_schema, check_model
 from atlas_provider.loading import Model, load_model
 from atlas_provider.validation import Defect
-from tests.support.backends import BACKENDS, FRESH_PREFIX, Backend
+from tests.support.backends import BACKENDS, FRESH_PREFIX, Backend, mysql_server_lock
 from tests.support.compare import assert_schema_matches
 from tests.support.provider import load_ddl, reflect, run_provider
 from tests.support.replay import assert_replay_is_a_fixpoint
@@ -199,25 +199,26 @@ def _mysql_database(backend: Backend, second: str | None) -> Iterator[sa.Engine]
     server = backend.server_url()  # type: ignore[attr-defined]
     name = f"{FRESH_PREFIX}{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-        # CREATE SCHEMA takes the server's default character set, latin1 on this MariaDB 10.11 where Atlas's
-        # dev image has utf8mb4: like the database itself, the DDL's schemas get utf8mb4 (a string foreign key
-        # across schemas needs one character set on both sides).
-        utf8 = "SET SESSION character_set_server = 'utf8mb4', SESSION collation_server = 'utf8mb4_unicode_ci'"
-        engine = sa.create_engine(server.set(database=name), poolclass=NullPool,
-                                  connect_args={"init_command": utf8})
+    with mysql_server_lock(server):
         try:
-            yield engine
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            # CREATE SCHEMA takes the server's default character set, latin1 on this MariaDB 10.11 where Atlas's
+            # dev image has utf8mb4: like the database itself, the DDL's schemas get utf8mb4 (a string foreign key
+            # across schemas needs one character set on both sides).
+            utf8 = "SET SESSION character_set_server = 'utf8mb4', SESSION collation_server = 'utf8mb4_unicode_ci'"
+            engine = sa.create_engine(server.set(database=name), poolclass=NullPool,
+                                      connect_args={"init_command": utf8})
+            try:
+                yield engine
+            finally:
+                engine.dispose()
         finally:
-            engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql("SET SESSION foreign_key_checks = 0")
-            for database in filter(None, [second, name]):
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{database}`")
-        admin.dispose()
+            with admin.connect() as conn:
+                conn.exec_driver_sql("SET SESSION foreign_key_checks = 0")
+                for database in filter(None, [second, name]):
+                    conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{database}`")
+            admin.dispose()
 
 
 def _assert_expression_index_warning(losses: list[str], backend_name: str, dropped: int) -> None:

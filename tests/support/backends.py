@@ -12,6 +12,7 @@ test is skipped with the reason, or fails when ``CI=true`` so a broken CI databa
 from __future__ import annotations
 
 import atexit
+import fcntl
 import gc
 import os
 import re
@@ -23,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import pytest
@@ -248,6 +250,36 @@ class PostgresBackend(ServerBackend):
 # between databases of different collations fails with errno 150.
 MYSQL_CHARSET = "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 
+# Lock files held, and how many times, by this process: one test may hold two fresh databases of one server.
+_SERVER_LOCKS: dict[Path, int] = {}
+
+
+@contextmanager
+def mysql_server_lock(server: sa.URL) -> Iterator[None]:
+    """Hold the MySQL/MariaDB server at ``server`` for this process alone while a test uses it.
+
+    A schema there is a server-wide database and the models name theirs (``inventory``, ``analytics``): two
+    test processes at once (pytest-xdist's workers, two runs on one machine) would create, reflect and drop
+    each other's. pytest-xdist's ``loadgroup`` already sends the tests marked ``mysql_server`` to one worker
+    (tests/conftest.py); this lock covers what reaches the server another way. Re-entrant within a process."""
+    path = Path(tempfile.gettempdir()) / f"atlas_test_mysql_{server.host}_{server.port or 3306}.lock"
+    if _SERVER_LOCKS.get(path):
+        _SERVER_LOCKS[path] += 1
+        try:
+            yield
+        finally:
+            _SERVER_LOCKS[path] -= 1
+        return
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _SERVER_LOCKS[path] = 1
+        try:
+            yield
+        finally:
+            _SERVER_LOCKS.pop(path, None)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 _MYSQL_SYSTEM = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
 
 
@@ -265,6 +297,11 @@ class MySQLBackend(ServerBackend):
         from testcontainers.community.mysql import MySqlContainer
 
         return MySqlContainer(self.image or "mysql:8", dialect="pymysql", username="root", password="test")
+
+    @contextmanager
+    def fresh_database(self) -> Iterator[Engine]:
+        with mysql_server_lock(self.server_url()), super().fresh_database() as engine:
+            yield engine
 
     def _databases(self, conn: Connection) -> frozenset[str]:
         return frozenset(row[0] for row in conn.exec_driver_sql("SHOW DATABASES"))
