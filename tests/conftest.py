@@ -131,20 +131,25 @@ def _full_tier(config: pytest.Config) -> bool:
     return bool(config.getoption("--full")) or os.environ.get("ATLAS_TEST_FULL") == "1"
 
 
-# The pytest-xdist group (``--dist loadgroup``, set in pyproject.toml) of every test that may use the MySQL or
-# MariaDB server: a schema there is a server-wide database, so they run one after another on one worker while
-# the other workers take the rest. tests.support.backends.mysql_server_lock covers what this guess misses.
+# pytest-xdist groups (``--dist loadgroup``, set in pyproject.toml): the tests of a group run one after another on
+# one worker while the other workers take the rest, and the biggest groups are handed out first.
+# - Every test that may use the MySQL or MariaDB server: a schema there is a server-wide database, so two at once
+#   would create, reflect and drop each other's (tests.support.backends.mysql_server_lock covers what this guess
+#   misses, and the real-project tier's MariaDB runs).
+# - The real-project tier: its environment is made, then held, by one process for the whole session.
 MYSQL_SERVER_GROUP = "mysql_server"
+REALPROJECTS_GROUP = "realprojects"
 _MYSQL_SERVER_NAMES = frozenset({"mysql", "mariadb"})
 
 
-def _may_use_mysql_server(item: pytest.Item) -> bool:
+def _xdist_group(item: pytest.Item) -> str | None:
+    if item.path.is_relative_to(item.config.rootpath / "tests" / "realprojects"):
+        return REALPROJECTS_GROUP
     callspec = getattr(item, "callspec", None)
     if callspec is not None and any(isinstance(value, str) and value in _MYSQL_SERVER_NAMES
                                     for value in callspec.params.values()):
-        return True
-    # The real-project tier loads every project on MariaDB, from one environment held for the session.
-    return item.path.is_relative_to(item.config.rootpath / "tests" / "realprojects")
+        return MYSQL_SERVER_GROUP
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -154,8 +159,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.live)
         if _in_full_folder(item):
             item.add_marker(pytest.mark.full)
-        if _may_use_mysql_server(item):
-            item.add_marker(pytest.mark.xdist_group(MYSQL_SERVER_GROUP))
+        group = _xdist_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
     if _full_tier(config):
         return
     # The default run is the habit tier: tests marked full are deselected (not skipped), so the count a run
