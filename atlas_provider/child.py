@@ -124,12 +124,7 @@ def _start_over(settings: dict[str, Any], fd: int, cwd: str, environment: dict[s
     and SIGHUP blocked, the settings in the environment; nothing was sent yet. Its load keeps every module."""
     signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
     os.set_inheritable(fd, True)
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):
-            pass
+    _flush_streams()
     os.chdir(cwd)
     os.execve(sys.executable, sys.orig_argv, {**environment, channel.ENV: json.dumps(settings), AGAIN_ENV: "1"})
 
@@ -144,13 +139,17 @@ def _exit(code: int) -> None:
         if thread is not current and not thread.daemon:
             thread.join()
     atexit._run_exitfuncs()
+    _flush_streams()
+    os._exit(code)
+
+
+def _flush_streams() -> None:
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             if stream is not None:
                 stream.flush()
         except (OSError, ValueError):
             pass
-    os._exit(code)
 
 
 def _fail(message: str) -> int:
