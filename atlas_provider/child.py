@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import io
+import json
 import os
 import signal
 import sys
@@ -24,6 +25,15 @@ from types import FrameType
 from typing import Any, TextIO
 
 from . import channel
+
+# Set for a run that starts over (LoadAgain): the model is then imported without early release.
+AGAIN_ENV = "ATLAS_PROVIDER_LOAD_AGAIN"
+
+
+class LoadAgain(BaseException):
+    """A module of the model let go early is needed again (loading/release.py): the child starts over as a fresh
+    interpreter that imports the model without early release. A BaseException, so that neither our error
+    boundary nor a model's `except Exception` takes it for a failure."""
 
 
 class ChildStdout(io.StringIO):
@@ -61,6 +71,7 @@ class ChildStdout(io.StringIO):
 
 def main(settings: dict[str, Any]) -> None:
     """Run the command line in `settings` and exit with its code, after sending the result to the parent."""
+    start = (os.getcwd(), dict(os.environ))  # as the parent started us, for a run that starts over
     fd, token = int(settings["fd"]), str(settings["token"])
     os.set_inheritable(fd, False)  # exec'd programs and subprocesses of the model do not get it
     pipe = _identity(fd)
@@ -84,6 +95,8 @@ def main(settings: dict[str, Any]) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command is over: what follows sends its result
     except KeyboardInterrupt:  # outside run_cli: pending since start-up, or just as the command ended
         code = _fail("interrupted")
+    except LoadAgain:
+        _start_over(settings, fd, *start)
     except Exception as error:  # before run_cli, which answers all else: a dependency shadowed or broken
         code = _fail(f"the provider cannot start: {type(error).__name__}: {' '.join(str(error).split())}")
     sys.stdout = sys.stderr
@@ -105,6 +118,17 @@ def main(settings: dict[str, Any]) -> None:
     _exit(code)
 
 
+def _start_over(settings: dict[str, Any], fd: int, cwd: str, environment: dict[str, str]) -> None:
+    """Run again as a fresh interpreter in this process (same pid, same pipe to the parent), as the parent
+    started it: the same command line, folder and environment (whatever the model changed), SIGINT, SIGTERM
+    and SIGHUP blocked, the settings in the environment; nothing was sent yet. Its load keeps every module."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+    os.set_inheritable(fd, True)
+    _flush_streams()
+    os.chdir(cwd)
+    os.execve(sys.executable, sys.orig_argv, {**environment, channel.ENV: json.dumps(settings), AGAIN_ENV: "1"})
+
+
 def _exit(code: int) -> None:
     """What an interpreter does at exit that a model may rely on (wait for its non-daemon threads, run its
     atexit handlers), then leave without finalizing: a daemon thread still printing then makes CPython
@@ -115,13 +139,17 @@ def _exit(code: int) -> None:
         if thread is not current and not thread.daemon:
             thread.join()
     atexit._run_exitfuncs()
+    _flush_streams()
+    os._exit(code)
+
+
+def _flush_streams() -> None:
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             if stream is not None:
                 stream.flush()
         except (OSError, ValueError):
             pass
-    os._exit(code)
 
 
 def _fail(message: str) -> int:

@@ -25,8 +25,10 @@ try:  # Typer 0.2x carries its own copy of Click
 except ImportError:  # pragma: no cover - Typer on the click package
     from click.exceptions import ClickException, UsageError
 
-from . import __version__
+from . import __version__, typer_values
 from .errors import OutputError, ProviderError
+
+typer_values.install()  # strings, lists of strings and flags without importing pydantic (typer_values.py)
 
 PROG = "atlas-provider"
 TRACEBACK_ENV = "ATLAS_PROVIDER_TRACEBACK"
@@ -110,7 +112,7 @@ def main_command(
 
     def run() -> str:
         from .api import build_schema, check_model
-        from .child import ChildStdout
+        from .child import AGAIN_ENV, ChildStdout
         from .dialects import get_adapter
         from .loading import load_model
         from .loading.release import release_model_modules
@@ -123,10 +125,12 @@ def main_command(
         options = target_options(dialect, create_schemas=create_schemas, cli_settings=settings)
         adapter = get_adapter(dialect, options)
         before = set(sys.modules)
+        one_shot = isinstance(sys.stdout, ChildStdout)  # the child: only the tables are needed once loaded
         loaded = load_model(path or [], model or [], exclude=exclude or [], include=include or [],
-                            skip_errors=skip_errors, warn=warn, verbose=say if verbose else None)
+                            skip_errors=skip_errors, warn=warn, verbose=say if verbose else None,
+                            let_go=one_shot and not os.environ.get(AGAIN_ENV))
         check_model(loaded)
-        if isinstance(sys.stdout, ChildStdout):  # the one-shot child: only the tables are needed from here on
+        if one_shot:
             release_model_modules(before)
         schema = build_schema(loaded, adapter, allow_empty=allow_empty, strict=strict,
                               skip_defects=skip_defects_setting(skip_defects), allow_loss=allow_loss)

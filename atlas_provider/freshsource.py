@@ -24,12 +24,15 @@ import stat
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Callable
 from importlib._bootstrap_external import SourceLoader  # the base of SourceFileLoader and importlib.abc's
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
 FORMAT = b"atlas-provider-bytecode/1\n"
+# Called with each user file's path and bytes before its code is made, so before it runs (loading/release.py).
+source_watchers: list[Callable[[str, bytes], None]] = []
 HEADER = len(FORMAT) + len(importlib.util.MAGIC_NUMBER) + hashlib.sha256().digest_size
 
 
@@ -159,6 +162,9 @@ def install() -> None:
         # project).
         if not user and not (os.path.islink(path) and not os.path.realpath(path).startswith(libraries)):
             return original(loader, fullname)
-        return store.code(path, loader.get_data(path), loader.source_to_code)
+        source = loader.get_data(path)
+        for watch in source_watchers:
+            watch(path, source)
+        return store.code(path, source, loader.source_to_code)
 
     SourceLoader.get_code = get_code  # type: ignore[method-assign]

@@ -3,9 +3,14 @@ that still runs while rendering (a TypeDecorator's methods) keeps working, and t
 
 from __future__ import annotations
 
+import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from atlas_provider.loading.release import EarlyRelease
 from tests.support.provider import run_provider
 
 TYPES = textwrap.dedent("""
@@ -47,3 +52,171 @@ def test_model_code_run_while_rendering_still_sees_its_module(tmp_path: Path) ->
 
     assert result.returncode == 0, result.stderr
     assert "code VARCHAR(50)" in result.stdout
+
+
+# ---- early release: each module of the model goes right after its import when no other file can name it ----
+
+BASE = "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n"
+CROSS = {
+    "app/__init__.py": "",
+    "app/base.py": BASE,
+    "app/models/__init__.py": "",
+    # named by b_orders (import and relationship string): kept until the end
+    "app/models/a_users.py": textwrap.dedent("""
+        from sqlalchemy import Integer, String
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.base import Base
+
+
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            name: Mapped[str] = mapped_column(String(40))
+    """),
+    # named by nobody: dropped after its import
+    "app/models/b_tags.py": textwrap.dedent("""
+        from sqlalchemy import Integer, String
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.base import Base
+
+
+        class Tag(Base):
+            __tablename__ = "tags"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            label: Mapped[str] = mapped_column(String(20), index=True)
+    """),
+    "app/models/c_orders.py": textwrap.dedent("""
+        from sqlalchemy import ForeignKey, Integer
+        from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+        from app.base import Base
+        from app.services import pricing  # a helper outside --path that imports a model module itself
+
+
+        class Order(Base):
+            __tablename__ = "orders"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+            user = relationship("User")
+            cents: Mapped[int] = mapped_column(Integer, default=pricing.DEFAULT_CENTS)
+    """),
+    "app/services/__init__.py": "",
+    "app/services/pricing.py": "from app.models.d_prices import Price\n\nDEFAULT_CENTS = 100\n",
+    "app/models/d_prices.py": textwrap.dedent("""
+        from sqlalchemy import Integer
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.base import Base
+
+
+        class Price(Base):
+            __tablename__ = "prices"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """),
+}
+
+
+@pytest.fixture(autouse=True)
+def _forget_app() -> Iterator[None]:
+    """The in-process loads here import a package named `app`, from a different folder each test."""
+    yield
+    for name in [n for n in sys.modules if n.split(".")[0] == "app"]:
+        del sys.modules[name]
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_early_release_prints_what_loading_everything_prints(tmp_path: Path) -> None:
+    """Modules named by others (an import, a relationship string, a helper outside --path imported later) stay;
+    the output is byte for byte the in-process API's, which keeps every module."""
+    from atlas_provider import render_ddl
+
+    _write(tmp_path, CROSS)
+    result = run_provider("--path", "app/models", "--dialect", "postgresql", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == render_ddl(["app/models"], dialect="postgresql", cwd=tmp_path)
+    for table in ("users", "tags", "orders", "prices"):
+        assert f"CREATE TABLE {table} (" in result.stdout
+
+
+@pytest.mark.parametrize("importing", ["from lib.helpers import TAG_LABEL\n",
+                                       "try:\n    from lib.helpers import TAG_LABEL\nexcept BaseException:\n    pass\n"],
+                         ids=["imports", "swallows"])
+def test_a_module_needed_after_it_went_starts_the_run_over(tmp_path: Path, importing: str) -> None:
+    """A file outside the model's packages, imported late, imports a module already let go: the child starts
+    over without early release (even when the model swallows the exception), and prints the same DDL."""
+    from atlas_provider import render_ddl
+
+    files = {**CROSS, "lib/__init__.py": "", "lib/helpers.py": "from app.models.b_tags import Tag\n\nTAG_LABEL = 1\n",
+             "app/models/e_late.py": "print('e_late runs')\n" + importing}
+    _write(tmp_path, files)
+    result = run_provider("--path", "app/models", "--dialect", "postgresql", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("e_late runs") == 2  # the first run stopped at the import, before it ran
+    assert result.stdout == render_ddl(["app/models"], dialect="postgresql", cwd=tmp_path)
+
+
+def _early(tmp_path: Path, files: dict[str, str]) -> tuple[EarlyRelease, dict[str, bool]]:
+    """Import the found modules in order as the DDL command does, and say which EarlyRelease lets go."""
+    import importlib
+
+    from atlas_provider.loading.finding import find_modules
+    from atlas_provider.loading.importing import on_sys_path
+
+    _write(tmp_path, files)
+    found = [find_modules("app/models", cwd=tmp_path)]
+    early = EarlyRelease(found)
+    decided: dict[str, bool] = {}
+    before = set(sys.modules)
+    try:
+        with on_sys_path([tmp_path]):
+            for name in found[0].modules:
+                module = importlib.import_module(name)
+                decided[name] = early.may_drop(name, module)
+    finally:
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+    return early, decided
+
+
+def test_only_a_module_no_other_file_names_goes_early(tmp_path: Path) -> None:
+    early, decided = _early(tmp_path, CROSS)
+
+    assert early.enabled
+    assert decided == {"app.models": False,  # a package: its modules are imported through it
+                       "app.models.a_users": False,  # "User" in c_orders
+                       "app.models.b_tags": True,
+                       "app.models.c_orders": True,
+                       "app.models.d_prices": False}  # "d_prices" and "Price" in app/services/pricing.py
+
+
+def test_a_dynamic_import_or_a_walk_over_the_classes_turns_early_release_off(tmp_path: Path) -> None:
+    for number, code in enumerate(("import importlib\nimportlib.import_module('app.models.b_tags')\n",
+                                   "from app.base import Base\nNAMES = [m.class_.__name__ for m in Base.registry.mappers]\n")):
+        files = {**CROSS, "app/models/e_all.py": code}
+        early, decided = _early(tmp_path / str(number), files)
+        assert not early.enabled
+        assert not any(decided.values())
+
+
+def test_compacted_columns_keep_every_attribute() -> None:
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+    from sqlalchemy.orm import registry
+
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("name", String(5)))
+    registry().map_imperatively(type("T", (), {}), table)  # mapping grows the columns' dicts
+    before = {column.name: dict(vars(column)) for column in table.columns}
+
+    EarlyRelease([]).compact([table])
+
+    assert {column.name: dict(vars(column)) for column in table.columns} == before
+    assert table.c.name.type.length == 5

@@ -13,6 +13,7 @@ from types import ModuleType
 
 from ..errors import ModelImportError
 from .finding import relative_path
+from .release import LoadAgain
 
 
 def import_module(name: str, root: Path, cwd: Path) -> ModuleType:
@@ -27,7 +28,7 @@ def import_module(name: str, root: Path, cwd: Path) -> ModuleType:
         raise ModelImportError(
             f"the module called sys.exit({error.code!r}) while being imported", path=path, line=line
         ) from error
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, LoadAgain):
         raise
     except BaseException as error:  # the model's own code failed: report where, not a traceback
         path, line = _blame(error, root, cwd, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from .finding import Found, find_modules, settle_clashes
 from .importing import check_same_file, import_module, on_sys_path
 from .model import Model, Origin, table_key
 from .recording import TableRecorder
+from .release import EarlyRelease
 
 Callback = Callable[[str], None]
 
@@ -32,6 +34,7 @@ def load_model(
     skip_errors: bool = False,
     warn: Callback | None = None,
     verbose: Callback | None = None,
+    let_go: bool = False,
 ) -> Model:
     """Import the modules under `paths` and the `pkg.module[:attr]` specs in `models`; collect tables.
 
@@ -51,9 +54,12 @@ def load_model(
     specs = [parse_model_spec(spec) for spec in models]
     recorder = TableRecorder(base)
     selected: list[MetaData] = []
-    imported: list[ModuleType] = []
+    imported: list[ModuleType | list[MetaData]] = []  # a module dropped early: what its globals held
+    # Not with --model: a module it names may import one of the --paths' modules by name, from anywhere.
+    early = EarlyRelease(found) if let_go and not specs else None
     with on_sys_path([*(f.root for f in found), base]), recorder.active(), contextlib.redirect_stdout(sys.stderr):
-        imported += _import_paths(found, base, skip_errors, warn)
+        with early.active() if early is not None else contextlib.nullcontext():
+            imported += _import_paths(found, base, skip_errors, warn, early, recorder)
         for module_name, attr in specs:
             already = set(recorder.tables)
             module = import_module(module_name, base, base)
@@ -74,8 +80,8 @@ def load_model(
             origins[id(table)] = origin
             if found and _in(base, origin, user_roots):
                 metadatas.setdefault(id(table.metadata), table.metadata)
-    for module in imported:
-        for metadata in metadata_in_globals(module):
+    for held in imported:
+        for metadata in held if isinstance(held, list) else metadata_in_globals(held):
             if not _made_by_library(metadata, recorder):
                 metadatas.setdefault(id(metadata), metadata)
 
@@ -91,9 +97,13 @@ def load_model(
     )
 
 
-def _import_paths(found: list[Found], base: Path, skip_errors: bool, warn: Callback | None) -> list[ModuleType]:
-    """Import every module the --paths found, each name once, in order."""
-    imported: list[ModuleType] = []
+def _import_paths(found: list[Found], base: Path, skip_errors: bool, warn: Callback | None,
+                  early: EarlyRelease | None, recorder: TableRecorder) -> list[ModuleType | list[MetaData]]:
+    """Import every module the --paths found, each name once, in order. With `early`, the columns of the tables
+    each import made are compacted, and a module it drops is replaced by the MetaData its globals held, read
+    before it goes."""
+    imported: list[ModuleType | list[MetaData]] = []
+    compacted = 0  # how many of the recorded tables were compacted
     done: set[str] = set()
     for item in found:
         for name, file in item.modules.items():
@@ -114,7 +124,15 @@ def _import_paths(found: list[Found], base: Path, skip_errors: bool, warn: Callb
                 if warn is not None:
                     warn(f"skipped {error} (--skip-errors): its tables are missing from the schema")
                 continue
-            imported.append(module)
+            if early is not None:
+                early.compact(table for table, _ in itertools.islice(recorder.tables.values(), compacted, None))
+                compacted = len(recorder.tables)
+            if early is not None and early.may_drop(name, module):
+                imported.append(metadata_in_globals(module))
+                del module  # the last reference here: dropping it lets the collection free the classes
+                early.drop(name)
+            else:
+                imported.append(module)
     return imported
 
 
