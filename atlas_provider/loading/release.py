@@ -52,6 +52,10 @@ REACHES_EVERYTHING = frozenset({
     b"exec_module", b"run_path", b"run_module", b"reload", b"exec", b"eval",
     b"__subclasses__", b"mappers", b"configure_mappers", b"_class_registry", b"_decl_class_registry",
     b"get_objects", b"get_referrers",
+    # Configuring the mappers runs listeners that may add tables for every class configured then (the history
+    # tables of SQLAlchemy-Continuum's make_versioned): a class dropped before would have none.
+    b"configure", b"after_configured", b"before_configured", b"mapper_configured", b"before_mapper_configured",
+    b"make_versioned", b"__versioned__",
 })
 
 
