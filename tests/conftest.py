@@ -9,6 +9,7 @@ parametrized with the backend ``"clickhouse"``. A test that gets there another w
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -110,12 +111,39 @@ def _reaches_clickhouse(item: pytest.Item) -> bool:
             and CLICKHOUSE in callspec.params.values())
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     parser.addoption(
         "--full", action="store_true", default=False,
         help="also run the full tier (tests marked full: long property runs, the real-project tier, repeated "
              "process attacks); also ATLAS_TEST_FULL=1. .ci/run passes it.",
     )
+    if not pluginmanager.has_plugin("xdist"):
+        # pyproject.toml's addopts pass -n and --dist, pytest-xdist's options: without the plugin (not installed,
+        # or -p no:xdist) pytest would stop at "unrecognized arguments: -n --dist loadgroup". They are accepted
+        # here instead, and pytest_configure says what to do.
+        group = parser.getgroup("xdist (not loaded)")
+        # _addoption: pytest reserves lowercase short options for plugins; pytest-xdist registers -n the same way.
+        group._addoption("-n", "--numprocesses", dest=_NO_XDIST_N, metavar="N", default=None,
+                        help="needs pytest-xdist (pip install -e '.[test]'); -n 0 runs in this process")
+        group.addoption("--dist", dest=_NO_XDIST_DIST, metavar="MODE", default=None, help="needs pytest-xdist")
+
+
+_NO_XDIST_N = "atlas_numprocesses_without_xdist"
+_NO_XDIST_DIST = "atlas_dist_without_xdist"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.has_plugin("xdist"):
+        return
+    workers = config.getoption(_NO_XDIST_N, default=None)
+    if workers not in (None, "0"):
+        if importlib.util.find_spec("xdist") is None:
+            why, fix = "not installed", "pip install -e '.[test]'"
+        else:
+            why, fix = "installed but not loaded", "load it (no -p no:xdist, no PYTEST_DISABLE_PLUGIN_AUTOLOAD)"
+        raise pytest.UsageError(
+            f"-n {workers} runs the tests on pytest-xdist's workers (pyproject.toml's addopts pass -n 2 --dist "
+            f"loadgroup), and pytest-xdist is {why}: {fix}, or add -n 0 to run them in this one process")
 
 
 # Folders whose every test is in the full tier: Hypothesis runs (each example a whole provider run and a live
