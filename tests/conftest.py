@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from tests.support import chdb_backend
 from tests.support.backends import BACKENDS, Backend, live_backends
 from tests.support.chdb_backend import ClickHouseDev, fresh_clickhouse
+from tests.support.summary import WORKEROUTPUT_KEY, add_summary_line, summary_lines
 
 CLICKHOUSE = "clickhouse"
 
@@ -198,3 +199,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("full") is not None])
         items[:] = kept
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: a worker is done, with what it sent back
+def pytest_testnodedown(node: object, error: object) -> None:
+    for line in getattr(node, "workeroutput", {}).get(WORKEROUTPUT_KEY, []):
+        add_summary_line(node.config, line)  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    for line in summary_lines(config):
+        terminalreporter.write_line(line)
