@@ -166,6 +166,9 @@ def _full_tier(config: pytest.Config) -> bool:
 #   would create, reflect and drop each other's (tests.support.backends.mysql_server_lock covers what this guess
 #   misses, and the real-project tier's MariaDB runs).
 # - The real-project tier: its environment is made, then held, by one process for the whole session.
+# - The tests of one module that share a fixture of wider scope defined there (test_wheel.py's wheel and venv):
+#   it is made once per process, so split over two workers it was made twice (the wheel tests' setup took 89 s
+#   and 73 s). One group per module; a test in one of the groups above stays there (the lock still holds).
 MYSQL_SERVER_GROUP = "mysql_server"
 REALPROJECTS_GROUP = "realprojects"
 _MYSQL_SERVER_NAMES = frozenset({"mysql", "mariadb"})
@@ -178,9 +181,39 @@ def _xdist_group(item: pytest.Item) -> str | None:
     if callspec is not None and any(isinstance(value, str) and value in _MYSQL_SERVER_NAMES
                                     for value in callspec.params.values()):
         return MYSQL_SERVER_GROUP
+    if _shares_a_module_fixture(item):
+        return f"module:{item.path.relative_to(item.config.rootpath).as_posix()}"
     return None
 
 
+def _group_node_id(config: pytest.Config, item: pytest.Item, group: str) -> None:
+    """On a pytest-xdist worker under --dist loadgroup, the "@<group>" node id suffix the controller schedules by,
+    where pytest-xdist's own (it assigns ``item._nodeid``) has no effect: pytest 9.2's structured ``item._id``."""
+    if not getattr(config.option, "loadgroup", False) or "@" in item.nodeid:
+        return  # not a worker of a loadgroup run, or pytest-xdist did it (pytest before 9.2, or a fixed xdist)
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest before 9.2: pytest-xdist's own suffix works there
+        return
+    if isinstance(getattr(item, "_id", None), NodeId):
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    fixtures = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return module is not None and any(
+        definitions[-1].scope != "function" and getattr(definitions[-1].func, "__module__", None) == module.__name__
+        for definitions in fixtures.values() if definitions)
+
+
+# No test was ever grouped, for two reasons, so the MySQL/MariaDB tests ran on every worker, kept apart by the server
+# lock alone, and the real-project tier's session could wait 30 minutes for the other worker's environment lock:
+# - pytest-xdist's worker reads the xdist_group marks in its own pytest_collection_modifyitems, which ran before
+#   this one (a plugin registered after the conftest): tryfirst.
+# - It groups by appending "@<group>" to the test's node id, through an attribute pytest 9.2 no longer reads (node
+#   ids are structured now): https://github.com/pytest-dev/pytest-xdist/issues/1386. _group_node_id does it.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if _reaches_clickhouse(item):
@@ -191,6 +224,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = _xdist_group(item)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+            _group_node_id(config, item, group)
     if _full_tier(config):
         return
     # The default run is the habit tier: tests marked full are deselected (not skipped), so the count a run

@@ -485,3 +485,18 @@ def test_a_run_without_pytest_xdist_says_what_to_do(extra: list[str], code: int)
         assert "unrecognized arguments" not in result.stderr
         assert "pytest-xdist is installed but not loaded" in result.stderr and "add -n 0" in result.stderr, \
             result.stderr
+
+
+@pytest.mark.full  # two workers start: about 7 s
+def test_the_mysql_server_tests_run_on_one_worker() -> None:
+    """--dist loadgroup grouped nothing (pytest 9.2 no longer reads the node id pytest-xdist rewrites, and the
+    marks came after pytest-xdist read them): the MySQL/MariaDB tests were spread over both workers."""
+    root = Path(__file__).parent.parent
+    command = [sys.executable, "-m", "pytest", "-n", "2", "-v", "-p", "no:randomly", "-p", "no:cacheprovider",
+               "-k", "mysql or mariadb", "tests/test_default_schema.py"]
+    result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8",
+                            timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ran = [line.split()[0] for line in result.stdout.splitlines()
+           if line.startswith("[gw") and " PASSED " in line and ("[mysql]" in line or "[mariadb]" in line)]
+    assert len(ran) >= 4 and len(set(ran)) == 1, result.stdout
