@@ -189,7 +189,7 @@ def _xdist_group(item: pytest.Item) -> str | None:
 def _group_node_id(config: pytest.Config, item: pytest.Item, group: str) -> None:
     """On a pytest-xdist worker under --dist loadgroup, the "@<group>" node id suffix the controller schedules by,
     where pytest-xdist's own (it assigns ``item._nodeid``) has no effect: pytest 9.2's structured ``item._id``."""
-    if not getattr(config.option, "loadgroup", False) or "@" in item.nodeid:
+    if not getattr(config.option, "loadgroup", False) or item.nodeid.endswith(f"@{group}"):
         return  # not a worker of a loadgroup run, or pytest-xdist did it (pytest before 9.2, or a fixed xdist)
     try:
         from _pytest.nodeid import NodeId
