@@ -9,6 +9,7 @@ parametrized with the backend ``"clickhouse"``. A test that gets there another w
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Engine
 from tests.support import chdb_backend
 from tests.support.backends import BACKENDS, Backend, live_backends
 from tests.support.chdb_backend import ClickHouseDev, fresh_clickhouse
+from tests.support.summary import WORKEROUTPUT_KEY, add_summary_line, summary_lines
 
 CLICKHOUSE = "clickhouse"
 
@@ -110,12 +112,39 @@ def _reaches_clickhouse(item: pytest.Item) -> bool:
             and CLICKHOUSE in callspec.params.values())
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     parser.addoption(
         "--full", action="store_true", default=False,
         help="also run the full tier (tests marked full: long property runs, the real-project tier, repeated "
              "process attacks); also ATLAS_TEST_FULL=1. .ci/run passes it.",
     )
+    if not pluginmanager.has_plugin("xdist"):
+        # pyproject.toml's addopts pass -n and --dist, pytest-xdist's options: without the plugin (not installed,
+        # or -p no:xdist) pytest would stop at "unrecognized arguments: -n --dist loadgroup". They are accepted
+        # here instead, and pytest_configure says what to do.
+        group = parser.getgroup("xdist (not loaded)")
+        # _addoption: pytest reserves lowercase short options for plugins; pytest-xdist registers -n the same way.
+        group._addoption("-n", "--numprocesses", dest=_NO_XDIST_N, metavar="N", default=None,
+                        help="needs pytest-xdist (pip install -e '.[test]'); -n 0 runs in this process")
+        group.addoption("--dist", dest=_NO_XDIST_DIST, metavar="MODE", default=None, help="needs pytest-xdist")
+
+
+_NO_XDIST_N = "atlas_numprocesses_without_xdist"
+_NO_XDIST_DIST = "atlas_dist_without_xdist"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.has_plugin("xdist"):
+        return
+    workers = config.getoption(_NO_XDIST_N, default=None)
+    if workers not in (None, "0"):
+        if importlib.util.find_spec("xdist") is None:
+            why, fix = "not installed", "pip install -e '.[test]'"
+        else:
+            why, fix = "installed but not loaded", "load it (no -p no:xdist, no PYTEST_DISABLE_PLUGIN_AUTOLOAD)"
+        raise pytest.UsageError(
+            f"-n {workers} runs the tests on pytest-xdist's workers (pyproject.toml's addopts pass -n 2 --dist "
+            f"loadgroup), and pytest-xdist is {why}: {fix}, or add -n 0 to run them in this one process")
 
 
 # Folders whose every test is in the full tier: Hypothesis runs (each example a whole provider run and a live
@@ -137,6 +166,9 @@ def _full_tier(config: pytest.Config) -> bool:
 #   would create, reflect and drop each other's (tests.support.backends.mysql_server_lock covers what this guess
 #   misses, and the real-project tier's MariaDB runs).
 # - The real-project tier: its environment is made, then held, by one process for the whole session.
+# - The tests of one module that share a fixture of wider scope defined there (test_wheel.py's wheel and venv):
+#   it is made once per process, so split over two workers it was made twice (the wheel tests' setup took 89 s
+#   and 73 s). One group per module; a test in one of the groups above stays there (the lock still holds).
 MYSQL_SERVER_GROUP = "mysql_server"
 REALPROJECTS_GROUP = "realprojects"
 _MYSQL_SERVER_NAMES = frozenset({"mysql", "mariadb"})
@@ -149,9 +181,39 @@ def _xdist_group(item: pytest.Item) -> str | None:
     if callspec is not None and any(isinstance(value, str) and value in _MYSQL_SERVER_NAMES
                                     for value in callspec.params.values()):
         return MYSQL_SERVER_GROUP
+    if _shares_a_module_fixture(item):
+        return f"module:{item.path.relative_to(item.config.rootpath).as_posix()}"
     return None
 
 
+def _group_node_id(config: pytest.Config, item: pytest.Item, group: str) -> None:
+    """On a pytest-xdist worker under --dist loadgroup, the "@<group>" node id suffix the controller schedules by,
+    where pytest-xdist's own (it assigns ``item._nodeid``) has no effect: pytest 9.2's structured ``item._id``."""
+    if not getattr(config.option, "loadgroup", False) or item.nodeid.endswith(f"@{group}"):
+        return  # not a worker of a loadgroup run, or pytest-xdist did it (pytest before 9.2, or a fixed xdist)
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest before 9.2: pytest-xdist's own suffix works there
+        return
+    if isinstance(getattr(item, "_id", None), NodeId):
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    fixtures = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return module is not None and any(
+        definitions[-1].scope != "function" and getattr(definitions[-1].func, "__module__", None) == module.__name__
+        for definitions in fixtures.values() if definitions)
+
+
+# No test was ever grouped, for two reasons, so the MySQL/MariaDB tests ran on every worker, kept apart by the server
+# lock alone, and the real-project tier's session could wait 30 minutes for the other worker's environment lock:
+# - pytest-xdist's worker reads the xdist_group marks in its own pytest_collection_modifyitems, which ran before
+#   this one (a plugin registered after the conftest): tryfirst.
+# - It groups by appending "@<group>" to the test's node id, through an attribute pytest 9.2 no longer reads (node
+#   ids are structured now): https://github.com/pytest-dev/pytest-xdist/issues/1386. _group_node_id does it.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if _reaches_clickhouse(item):
@@ -162,6 +224,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = _xdist_group(item)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+            _group_node_id(config, item, group)
     if _full_tier(config):
         return
     # The default run is the habit tier: tests marked full are deselected (not skipped), so the count a run
@@ -170,3 +233,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("full") is not None])
         items[:] = kept
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: a worker is done, with what it sent back
+def pytest_testnodedown(node: object, error: object) -> None:
+    for line in getattr(node, "workeroutput", {}).get(WORKEROUTPUT_KEY, []):
+        add_summary_line(node.config, line)  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    for line in summary_lines(config):
+        terminalreporter.write_line(line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 import uuid
 from pathlib import Path
@@ -465,3 +467,36 @@ def test_load_ddl_refuses_a_database_that_is_not_clean(fresh_db: Engine) -> None
     load_ddl("CREATE TABLE a (id INTEGER PRIMARY KEY);", fresh_db)
     with pytest.raises(AssertionError, match="not clean.*\\ba\\b"):
         load_ddl("CREATE TABLE b (id INTEGER PRIMARY KEY);", fresh_db)
+
+
+# --- the test run itself: pyproject.toml's addopts pass pytest-xdist's -n 2 --dist loadgroup ------------------------
+
+
+@pytest.mark.parametrize("extra, code", [([], pytest.ExitCode.USAGE_ERROR), (["-n", "0"], pytest.ExitCode.OK)],
+                         ids=["-n 2 from addopts", "-n 0"])
+def test_a_run_without_pytest_xdist_says_what_to_do(extra: list[str], code: int) -> None:
+    """Without the plugin pytest stopped at "unrecognized arguments: -n --dist loadgroup"."""
+    root = Path(__file__).parent.parent
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "--collect-only", "-q", *extra,
+                             "tests/test_init.py"], cwd=root, stdin=subprocess.DEVNULL, capture_output=True,
+                            encoding="utf-8", timeout=120, check=False)
+    assert result.returncode == code, result.stdout + result.stderr
+    if code == pytest.ExitCode.USAGE_ERROR:
+        assert "unrecognized arguments" not in result.stderr
+        assert "pytest-xdist is installed but not loaded" in result.stderr and "add -n 0" in result.stderr, \
+            result.stderr
+
+
+@pytest.mark.full  # two workers start: about 7 s
+def test_the_mysql_server_tests_run_on_one_worker() -> None:
+    """--dist loadgroup grouped nothing (pytest 9.2 no longer reads the node id pytest-xdist rewrites, and the
+    marks came after pytest-xdist read them): the MySQL/MariaDB tests were spread over both workers."""
+    root = Path(__file__).parent.parent
+    command = [sys.executable, "-m", "pytest", "-n", "2", "-v", "-p", "no:randomly", "-p", "no:cacheprovider",
+               "-k", "mysql or mariadb", "tests/test_default_schema.py"]
+    result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8",
+                            timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ran = [line.split()[0] for line in result.stdout.splitlines()
+           if line.startswith("[gw") and " PASSED " in line and ("[mysql]" in line or "[mariadb]" in line)]
+    assert len(ran) >= 4 and len(set(ran)) == 1, result.stdout

@@ -9,6 +9,7 @@ import pytest
 
 from tests.realprojects.environment import Environment, prepared
 from tests.support.backends import BACKENDS, Backend
+from tests.support.summary import add_summary_line
 
 TIER_BACKENDS = ("postgresql", "mariadb", "sqlite")
 
@@ -31,13 +32,5 @@ def realprojects(request: pytest.FixtureRequest) -> Iterator[Environment]:
     """
     with prepared() as environment:
         if environment.install_seconds is not None:
-            request.config.stash[_INSTALL] = environment.install_seconds
+            add_summary_line(request.config, f"real-project environment installed in {environment.install_seconds} s")
         yield environment
-
-
-_INSTALL = pytest.StashKey[float]()
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    if _INSTALL in config.stash:
-        terminalreporter.write_line(f"real-project environment installed in {config.stash[_INSTALL]} s")
