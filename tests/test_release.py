@@ -220,3 +220,104 @@ def test_compacted_columns_keep_every_attribute() -> None:
 
     assert {column.name: dict(vars(column)) for column in table.columns} == before
     assert table.c.name.type.length == 5
+
+
+# ---- models that reach a class without naming it: the output must be what it is without early release ----
+
+AUDITED_BASE = textwrap.dedent("""
+    from weakref import WeakSet
+
+    from sqlalchemy import Column, Integer, Table
+    from sqlalchemy.orm import DeclarativeBase
+
+    AUDITED = WeakSet()
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class Audited:
+        def __init_subclass__(cls, **kw):
+            super().__init_subclass__(**kw)
+            AUDITED.add(cls)
+
+        @classmethod
+        def __declare_first__(cls):  # for each class alive when configuration starts
+            Table(f"{cls.__tablename__}_audit", cls.metadata, Column("id", Integer, primary_key=True))
+""")
+FOO = textwrap.dedent("""
+    from sqlalchemy import Integer
+    from sqlalchemy.orm import Mapped, mapped_column
+
+    from app.base import Audited, Base
+
+
+    class Foo(Audited, Base):  # named by no other file
+        __tablename__ = "foo"
+        id: Mapped[int] = mapped_column(Integer, primary_key=True)
+""")
+UNNAMED = {
+    # a later module instantiates its own class: that configures the mappers of every class alive
+    "configured": ("app/z_bar.py", textwrap.dedent("""
+        from sqlalchemy import Integer
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.base import Audited, Base
+
+
+        class Bar(Audited, Base):
+            __tablename__ = "bar"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+        SAMPLE = Bar(id=1)
+    """), "foo_audit"),
+    # the classes held weakly by a base module, walked by a later one
+    "weak_registry": ("app/z_copies.py", textwrap.dedent("""
+        from sqlalchemy import Column, Integer, Table
+
+        from app.base import AUDITED, Base
+
+        for cls in sorted(AUDITED, key=lambda c: c.__tablename__):
+            Table(f"{cls.__tablename__}_copy", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_copy"),
+    # every module's globals walked
+    "module_walk": ("app/z_copies.py", textwrap.dedent("""
+        import sys
+
+        from sqlalchemy import Column, Integer, Table
+
+        from app.base import Base
+
+        names = {value.__tablename__ for module in list(sys.modules.values()) for value in list(vars(module).values())
+                 if isinstance(value, type) and issubclass(value, Base) and "__tablename__" in vars(value)}
+        for name in sorted(names):
+            Table(f"{name}_copy", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_copy"),
+    # a module needed again, whose import the model swallows and then fails for want of it
+    "swallowed_then_failed": ("app/z_late.py", textwrap.dedent("""
+        try:
+            from lib.helpers import LABEL
+        except BaseException:
+            pass
+        from sqlalchemy import Column, Integer, Table
+
+        from app.base import Base
+
+        Table(f"{LABEL}_late", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_late"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNNAMED))
+def test_a_class_reached_without_its_name_is_in_the_output(tmp_path: Path, case: str) -> None:
+    path, code, table = UNNAMED[case]
+    _write(tmp_path, {"app/__init__.py": "", "app/base.py": AUDITED_BASE, "app/a_foo.py": FOO, path: code,
+                      "lib/__init__.py": "", "lib/helpers.py": "from app.a_foo import Foo\n\nLABEL = Foo.__tablename__\n"})
+    result = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
+    whole = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path, env={"ATLAS_PROVIDER_LOAD_AGAIN": "1"})
+
+    assert whole.returncode == 0, whole.stderr
+    assert f"CREATE TABLE {table} (" in whole.stdout
+    assert (result.returncode, result.stdout) == (0, whole.stdout), result.stderr

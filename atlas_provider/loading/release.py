@@ -34,7 +34,8 @@ from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from sqlalchemy import Table
+from sqlalchemy import Table, event
+from sqlalchemy.orm import Mapper
 
 from .. import freshsource
 from ..child import LoadAgain
@@ -56,7 +57,12 @@ REACHES_EVERYTHING = frozenset({
     # tables of SQLAlchemy-Continuum's make_versioned): a class dropped before would have none.
     b"configure", b"after_configured", b"before_configured", b"mapper_configured", b"before_mapper_configured",
     b"make_versioned", b"__versioned__",
+    # Classes held weakly by the model itself (a registry filled by __init_subclass__), walked later: a dropped class
+    # is gone from it.
+    b"weakref", b"WeakSet", b"WeakValueDictionary", b"WeakKeyDictionary",
 })
+# Words that together reach every module: a walk over sys.modules (each alone is too common in comments).
+REACH_EVERYTHING_TOGETHER = ((b"sys", b"modules"),)
 
 
 def _split(source: bytes) -> frozenset[bytes]:
@@ -155,7 +161,7 @@ class EarlyRelease:
             self.enabled = False
             return None
         self._counts.update(words)
-        if not REACHES_EVERYTHING.isdisjoint(words):
+        if not REACHES_EVERYTHING.isdisjoint(words) or any(words.issuperset(t) for t in REACH_EVERYTHING_TOGETHER):
             self.enabled = False
         return words
 
@@ -171,16 +177,31 @@ class EarlyRelease:
 
     @contextlib.contextmanager
     def active(self) -> Iterator[None]:
-        """While the model is imported: watch the user's files before they run, and refuse to import a dropped
-        module a second time. Raises LoadAgain at the end if that was needed, even if the model swallowed it."""
+        """While the model is imported: watch the user's files before they run, refuse to import a dropped
+        module a second time, and start over if the mappers are configured once a module was dropped (the
+        model instantiated a class, or ran a query: `__declare_first__`, `__declare_last__` and configure
+        listeners then run for every class alive, and may add tables). Raises LoadAgain at the end if that was
+        needed, even if the model swallowed it, and in place of the error the load then failed with: the
+        model may have failed for want of what it swallowed."""
         guard = _Guard(self)
         sys.meta_path.insert(0, guard)
         freshsource.source_watchers.append(self._before_run)
+        event.listen(Mapper, "before_configured", self._before_configured)
         try:
             yield
+        except BaseException as error:
+            if self.again and not isinstance(error, (LoadAgain, KeyboardInterrupt)):
+                raise LoadAgain("a module let go early is needed again") from error
+            raise
         finally:
+            event.remove(Mapper, "before_configured", self._before_configured)
             freshsource.source_watchers.remove(self._before_run)
             sys.meta_path.remove(guard)
+        self.check()
+
+    def _before_configured(self) -> None:
+        if self.dropped:
+            self.again = True
         self.check()
 
     def check(self) -> None:
