@@ -295,6 +295,21 @@ UNNAMED = {
         for name in sorted(names):
             Table(f"{name}_copy", Base.metadata, Column("id", Integer, primary_key=True))
     """), "foo_copy"),
+    # the submodules of the package walked, as its attributes
+    "package_walk": ("app/z_copies.py", textwrap.dedent("""
+        import inspect
+
+        from sqlalchemy import Column, Integer, Table
+
+        import app
+        from app.base import Base
+
+        names = {value.__tablename__ for _, module in inspect.getmembers(app, inspect.ismodule)
+                 for _, value in inspect.getmembers(module, inspect.isclass)
+                 if issubclass(value, Base) and "__tablename__" in vars(value)}
+        for name in sorted(names):
+            Table(f"{name}_copy", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_copy"),
     # a module needed again, whose import the model swallows and then fails for want of it
     "swallowed_then_failed": ("app/z_late.py", textwrap.dedent("""
         try:

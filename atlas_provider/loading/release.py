@@ -60,6 +60,8 @@ REACHES_EVERYTHING = frozenset({
     # Classes held weakly by the model itself (a registry filled by __init_subclass__), walked later: a dropped class
     # is gone from it.
     b"weakref", b"WeakSet", b"WeakValueDictionary", b"WeakKeyDictionary",
+    # Walks over a package's submodules by attribute (a dropped one is no longer an attribute of its package).
+    b"getmembers", b"ismodule", b"ModuleType",
 })
 # Words that together reach every module: a walk over sys.modules (each alone is too common in comments).
 REACH_EVERYTHING_TOGETHER = ((b"sys", b"modules"),)
