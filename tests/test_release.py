@@ -225,12 +225,8 @@ def test_compacted_columns_keep_every_attribute() -> None:
 # ---- models that reach a class without naming it: the output must be what it is without early release ----
 
 AUDITED_BASE = textwrap.dedent("""
-    from weakref import WeakSet
-
     from sqlalchemy import Column, Integer, Table
     from sqlalchemy.orm import DeclarativeBase
-
-    AUDITED = WeakSet()
 
 
     class Base(DeclarativeBase):
@@ -238,14 +234,14 @@ AUDITED_BASE = textwrap.dedent("""
 
 
     class Audited:
-        def __init_subclass__(cls, **kw):
-            super().__init_subclass__(**kw)
-            AUDITED.add(cls)
-
         @classmethod
         def __declare_first__(cls):  # for each class alive when configuration starts
             Table(f"{cls.__tablename__}_audit", cls.metadata, Column("id", Integer, primary_key=True))
 """)
+# The audited classes also held weakly, filled as they are defined
+WEAK_BASE = AUDITED_BASE.replace("from sqlalchemy import", "from weakref import WeakSet\n\nfrom sqlalchemy import").replace(
+    "class Audited:\n", "AUDITED = WeakSet()\n\n\nclass Audited:\n"
+    "    def __init_subclass__(cls, **kw):\n        super().__init_subclass__(**kw)\n        AUDITED.add(cls)\n\n")
 FOO = textwrap.dedent("""
     from sqlalchemy import Integer
     from sqlalchemy.orm import Mapped, mapped_column
@@ -328,7 +324,8 @@ UNNAMED = {
 @pytest.mark.parametrize("case", sorted(UNNAMED))
 def test_a_class_reached_without_its_name_is_in_the_output(tmp_path: Path, case: str) -> None:
     path, code, table = UNNAMED[case]
-    _write(tmp_path, {"app/__init__.py": "", "app/base.py": AUDITED_BASE, "app/a_foo.py": FOO, path: code,
+    base = WEAK_BASE if case == "weak_registry" else AUDITED_BASE
+    _write(tmp_path, {"app/__init__.py": "", "app/base.py": base, "app/a_foo.py": FOO, path: code,
                       "lib/__init__.py": "", "lib/helpers.py": "from app.a_foo import Foo\n\nLABEL = Foo.__tablename__\n"})
     result = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
     whole = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path, env={"ATLAS_PROVIDER_LOAD_AGAIN": "1"})
@@ -336,3 +333,17 @@ def test_a_class_reached_without_its_name_is_in_the_output(tmp_path: Path, case:
     assert whole.returncode == 0, whole.stderr
     assert f"CREATE TABLE {table} (" in whole.stdout
     assert (result.returncode, result.stdout) == (0, whole.stdout), result.stderr
+
+
+def test_a_file_changed_while_the_model_loads_is_judged_by_what_runs(tmp_path: Path) -> None:
+    """A module writes a later module of the model (code generation) after the files were read: what runs walks
+    the modules, and must find the one let go before."""
+    walk = UNNAMED["module_walk"][1]
+    _write(tmp_path, {"app/__init__.py": "", "app/base.py": AUDITED_BASE, "app/a_foo.py": FOO,
+                      "app/b_gen.py": "from pathlib import Path\n\nhere = Path(__file__)\n"
+                                      "here.with_name('z_gen.py').write_text((here.parent.parent / 'z.txt').read_text())\n",
+                      "app/z_gen.py": "# written by b_gen\n", "z.txt": walk})
+    result = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "CREATE TABLE foo_copy (" in result.stdout

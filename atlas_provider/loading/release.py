@@ -71,10 +71,10 @@ def _split(source: bytes) -> frozenset[bytes]:
     return frozenset(source.translate(_NOT_NAME).split())
 
 
-def _words(path: str | Path) -> frozenset[bytes] | None:
+def _source(path: str | Path) -> bytes | None:
     try:
         with open(path, "rb") as file:
-            return _split(file.read())
+            return file.read()
     except OSError:
         return None
 
@@ -124,7 +124,7 @@ class EarlyRelease:
         self._libraries = _libraries()
         self._counts: Counter[bytes] = Counter()  # in how many of the files each word is
         self._own: dict[str, frozenset[bytes]] = {}  # a module of the model -> its words
-        self._read: set[str] = set()  # the files counted, by real path
+        self._read: dict[str, int] = {}  # the files counted, by real path: the hash of the bytes counted
         self._seen = set(sys.modules)
         self.enabled = True
         self.dropped: set[str] = set()
@@ -154,14 +154,24 @@ class EarlyRelease:
                 return
 
     def _add(self, path: str | Path, source: bytes | None = None) -> frozenset[bytes] | None:
+        """Count the words of the file at `path` (of `source`, its bytes about to run, when given) and return
+        them; None for a file counted before, unless `source` differs from what was counted: a file changed
+        while the model loads (written by a module imported before it) turns early release off, and its new
+        words are returned for `_see` to judge."""
         real = os.path.realpath(path)
         if real in self._read:  # counted once; a module whose file was read for another name is kept
+            if source is not None and hash(source) != self._read[real]:
+                self.enabled = False
+                return _split(source)
             return None
-        self._read.add(real)
-        words = _words(real) if source is None else _split(source)
-        if words is None:  # unreadable now: who knows what it names
+        if source is None:
+            source = _source(real)
+        if source is None:  # unreadable now: who knows what it names
+            self._read[real] = 0
             self.enabled = False
             return None
+        self._read[real] = hash(source)
+        words = _split(source)
         self._counts.update(words)
         if not REACHES_EVERYTHING.isdisjoint(words) or any(words.issuperset(t) for t in REACH_EVERYTHING_TOGETHER):
             self.enabled = False
