@@ -3,6 +3,7 @@ that still runs while rendering (a TypeDecorator's methods) keeps working, and t
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas_provider.child import AGAIN_ENV
 from atlas_provider.loading.release import EarlyRelease
 from tests.support.provider import run_provider
 
@@ -321,14 +323,19 @@ UNNAMED = {
 }
 
 
+def _with_and_without(tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+    """The DDL command's run on the model in `tmp_path`, with early release and without."""
+    args = ("--path", "app", "--dialect", "postgresql")
+    return run_provider(*args, cwd=tmp_path), run_provider(*args, cwd=tmp_path, env={AGAIN_ENV: "1"})
+
+
 @pytest.mark.parametrize("case", sorted(UNNAMED))
 def test_a_class_reached_without_its_name_is_in_the_output(tmp_path: Path, case: str) -> None:
     path, code, table = UNNAMED[case]
     base = WEAK_BASE if case == "weak_registry" else AUDITED_BASE
     _write(tmp_path, {"app/__init__.py": "", "app/base.py": base, "app/a_foo.py": FOO, path: code,
                       "lib/__init__.py": "", "lib/helpers.py": "from app.a_foo import Foo\n\nLABEL = Foo.__tablename__\n"})
-    result = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
-    whole = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path, env={"ATLAS_PROVIDER_LOAD_AGAIN": "1"})
+    result, whole = _with_and_without(tmp_path)
 
     assert whole.returncode == 0, whole.stderr
     assert f"CREATE TABLE {table} (" in whole.stdout
@@ -347,3 +354,28 @@ def test_a_file_changed_while_the_model_loads_is_judged_by_what_runs(tmp_path: P
 
     assert result.returncode == 0, result.stderr
     assert "CREATE TABLE foo_copy (" in result.stdout
+
+
+RESTART = {"app/__init__.py": "", "app/base.py": AUDITED_BASE, "app/a_foo.py": FOO,
+           "lib/__init__.py": "", "lib/helpers.py": "from app.a_foo import Foo\n\nLABEL = Foo.__tablename__\n"}
+
+
+def test_the_run_starts_over_with_the_interpreter_it_started_with(tmp_path: Path) -> None:
+    """The model changes sys.executable and sys.orig_argv before a dropped module is needed again."""
+    _write(tmp_path, {**RESTART, "app/z_late.py": "import sys\n\nsys.executable = '/nonexistent/python'\n"
+                                                  "sys.orig_argv[:] = ['nothing']\n\nfrom lib.helpers import LABEL\n"})
+    result, whole = _with_and_without(tmp_path)
+
+    assert (result.returncode, result.stdout) == (0, whole.stdout), result.stderr
+    assert "CREATE TABLE foo (" in result.stdout
+
+
+def test_a_run_that_cannot_start_over_fails_in_one_line(tmp_path: Path) -> None:
+    _write(tmp_path, {**RESTART, "app/z_late.py": "import errno, os\n\n\ndef refuse(*args):\n"
+                                                  "    raise OSError(errno.E2BIG, os.strerror(errno.E2BIG))\n\n\n"
+                                                  "os.execve = refuse\n\nfrom lib.helpers import LABEL\n"})
+    result = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
+
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("atlas-provider: error: cannot start the run over to load the model again: "
+                             "Argument list too long\n")
