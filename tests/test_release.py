@@ -308,6 +308,18 @@ UNNAMED = {
         for name in sorted(names):
             Table(f"{name}_copy", Base.metadata, Column("id", Integer, primary_key=True))
     """), "foo_copy"),
+    # an installed library walks the classes (sqlalchemy-utils' get_class_by_table, written here without the words
+    # that would name the walk: a library's code is not read)
+    "library_walk": ("app/z_copies.py", textwrap.dedent("""
+        from sqlalchemy import Column, Integer, Table
+        from sqlalchemy_utils import get_class_by_table
+
+        from app.base import Base
+
+        for table in sorted(Base.metadata.tables.values(), key=lambda t: t.name):
+            if get_class_by_table(Base, table) is not None:
+                Table(f"{table.name}_copy", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_copy"),
     # a module needed again, whose import the model swallows and then fails for want of it
     "swallowed_then_failed": ("app/z_late.py", textwrap.dedent("""
         try:
@@ -323,6 +335,14 @@ UNNAMED = {
 }
 
 
+FAKE_UTILS = {"sqlalchemy_utils/__init__.py": textwrap.dedent("""
+    def get_class_by_table(base, table):
+        classes = getattr(base.registry, "_class_" + "registry").values()
+        found = [c for c in classes if getattr(c, "__table__", None) is table]
+        return found[0] if found else None
+""")}
+
+
 def _with_and_without(tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
     """The DDL command's run on the model in `tmp_path`, with early release and without."""
     args = ("--path", "app", "--dialect", "postgresql")
@@ -333,7 +353,7 @@ def _with_and_without(tmp_path: Path) -> tuple[subprocess.CompletedProcess[str],
 def test_a_class_reached_without_its_name_is_in_the_output(tmp_path: Path, case: str) -> None:
     path, code, table = UNNAMED[case]
     base = WEAK_BASE if case == "weak_registry" else AUDITED_BASE
-    _write(tmp_path, {"app/__init__.py": "", "app/base.py": base, "app/a_foo.py": FOO, path: code,
+    _write(tmp_path, {**FAKE_UTILS, "app/__init__.py": "", "app/base.py": base, "app/a_foo.py": FOO, path: code,
                       "lib/__init__.py": "", "lib/helpers.py": "from app.a_foo import Foo\n\nLABEL = Foo.__tablename__\n"})
     result, whole = _with_and_without(tmp_path)
 

@@ -63,6 +63,12 @@ REACHES_EVERYTHING = frozenset({
     # Walks over a package's submodules by attribute (a dropped one is no longer an attribute of its package).
     b"getmembers", b"ismodule", b"ModuleType",
 })
+# Installed libraries that walk the mapped classes for the model (sqlalchemy-utils' get_class_by_table, the
+# history extensions' configure listeners): their code is not read, so importing one turns early release off,
+# and starts the run over if a module was dropped before.
+REACHING_LIBRARIES = frozenset({
+    "sqlalchemy_utils", "sqlalchemy_continuum", "sqlalchemy_history", "flask_continuum", "postgresql_audit",
+})
 # Words that together reach every module: a walk over sys.modules (each alone is too common in comments).
 REACH_EVERYTHING_TOGETHER = ((b"sys", b"modules"),)
 
@@ -286,6 +292,11 @@ class _Guard:
         if name in self.early.dropped:
             self.early.again = True
             raise LoadAgain(f"{name} is imported again")
+        if name.partition(".")[0] in REACHING_LIBRARIES:
+            self.early.enabled = False
+            if self.early.dropped:
+                self.early.again = True
+                raise LoadAgain(f"{name} may walk the classes let go early")
 
 
 def release_model_modules(before: Collection[str]) -> None:
