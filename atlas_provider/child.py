@@ -71,7 +71,8 @@ class ChildStdout(io.StringIO):
 
 def main(settings: dict[str, Any]) -> None:
     """Run the command line in `settings` and exit with its code, after sending the result to the parent."""
-    start = (os.getcwd(), dict(os.environ))  # as the parent started us, for a run that starts over
+    # As the parent started us, for a run that starts over (whatever the model changes of them meanwhile).
+    start = (os.getcwd(), dict(os.environ), sys.executable, list(sys.orig_argv))
     fd, token = int(settings["fd"]), str(settings["token"])
     os.set_inheritable(fd, False)  # exec'd programs and subprocesses of the model do not get it
     pipe = _identity(fd)
@@ -96,7 +97,7 @@ def main(settings: dict[str, Any]) -> None:
     except KeyboardInterrupt:  # outside run_cli: pending since start-up, or just as the command ended
         code = _fail("interrupted")
     except LoadAgain:
-        _start_over(settings, fd, *start)
+        code = _start_over(settings, fd, *start)
     except Exception as error:  # before run_cli, which answers all else: a dependency shadowed or broken
         code = _fail(f"the provider cannot start: {type(error).__name__}: {' '.join(str(error).split())}")
     sys.stdout = sys.stderr
@@ -118,15 +119,23 @@ def main(settings: dict[str, Any]) -> None:
     _exit(code)
 
 
-def _start_over(settings: dict[str, Any], fd: int, cwd: str, environment: dict[str, str]) -> None:
+def _start_over(settings: dict[str, Any], fd: int, cwd: str, environment: dict[str, str], executable: str,
+                argv: list[str]) -> int:
     """Run again as a fresh interpreter in this process (same pid, same pipe to the parent), as the parent
-    started it: the same command line, folder and environment (whatever the model changed), SIGINT, SIGTERM
-    and SIGHUP blocked, the settings in the environment; nothing was sent yet. Its load keeps every module."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+    started it: the same interpreter, command line, folder and environment (whatever the model changed),
+    SIGINT, SIGTERM and SIGHUP blocked, the settings in the environment; nothing was sent yet. Its load keeps
+    every module. Returns only when that cannot be done: the exit code of the failure, said in one line."""
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    signal.pthread_sigmask(signal.SIG_BLOCK, signals)
     os.set_inheritable(fd, True)
     _flush_streams()
-    os.chdir(cwd)
-    os.execve(sys.executable, sys.orig_argv, {**environment, channel.ENV: json.dumps(settings), AGAIN_ENV: "1"})
+    try:
+        os.chdir(cwd)
+        os.execve(executable, argv, {**environment, channel.ENV: json.dumps(settings), AGAIN_ENV: "1"})
+    except OSError as error:
+        os.set_inheritable(fd, False)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+        return _fail(f"cannot start the run over to load the model again: {error.strerror or error}")
 
 
 def _exit(code: int) -> None:

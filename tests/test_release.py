@@ -3,6 +3,7 @@ that still runs while rendering (a TypeDecorator's methods) keeps working, and t
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas_provider.child import AGAIN_ENV
 from atlas_provider.loading.release import EarlyRelease
 from tests.support.provider import run_provider
 
@@ -220,3 +222,180 @@ def test_compacted_columns_keep_every_attribute() -> None:
 
     assert {column.name: dict(vars(column)) for column in table.columns} == before
     assert table.c.name.type.length == 5
+
+
+# ---- models that reach a class without naming it: the output must be what it is without early release ----
+
+AUDITED_BASE = textwrap.dedent("""
+    from sqlalchemy import Column, Integer, Table
+    from sqlalchemy.orm import DeclarativeBase
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class Audited:
+        @classmethod
+        def __declare_first__(cls):  # for each class alive when configuration starts
+            Table(f"{cls.__tablename__}_audit", cls.metadata, Column("id", Integer, primary_key=True))
+""")
+# The audited classes also held weakly, filled as they are defined
+WEAK_BASE = AUDITED_BASE.replace("from sqlalchemy import", "from weakref import WeakSet\n\nfrom sqlalchemy import").replace(
+    "class Audited:\n", "AUDITED = WeakSet()\n\n\nclass Audited:\n"
+    "    def __init_subclass__(cls, **kw):\n        super().__init_subclass__(**kw)\n        AUDITED.add(cls)\n\n")
+FOO = textwrap.dedent("""
+    from sqlalchemy import Integer
+    from sqlalchemy.orm import Mapped, mapped_column
+
+    from app.base import Audited, Base
+
+
+    class Foo(Audited, Base):  # named by no other file
+        __tablename__ = "foo"
+        id: Mapped[int] = mapped_column(Integer, primary_key=True)
+""")
+UNNAMED = {
+    # a later module instantiates its own class: that configures the mappers of every class alive
+    "configured": ("app/z_bar.py", textwrap.dedent("""
+        from sqlalchemy import Integer
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.base import Audited, Base
+
+
+        class Bar(Audited, Base):
+            __tablename__ = "bar"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+        SAMPLE = Bar(id=1)
+    """), "foo_audit"),
+    # the classes held weakly by a base module, walked by a later one
+    "weak_registry": ("app/z_copies.py", textwrap.dedent("""
+        from sqlalchemy import Column, Integer, Table
+
+        from app.base import AUDITED, Base
+
+        for cls in sorted(AUDITED, key=lambda c: c.__tablename__):
+            Table(f"{cls.__tablename__}_copy", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_copy"),
+    # every module's globals walked
+    "module_walk": ("app/z_copies.py", textwrap.dedent("""
+        import sys
+
+        from sqlalchemy import Column, Integer, Table
+
+        from app.base import Base
+
+        names = {value.__tablename__ for module in list(sys.modules.values()) for value in list(vars(module).values())
+                 if isinstance(value, type) and issubclass(value, Base) and "__tablename__" in vars(value)}
+        for name in sorted(names):
+            Table(f"{name}_copy", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_copy"),
+    # the submodules of the package walked, as its attributes
+    "package_walk": ("app/z_copies.py", textwrap.dedent("""
+        import inspect
+
+        from sqlalchemy import Column, Integer, Table
+
+        import app
+        from app.base import Base
+
+        names = {value.__tablename__ for _, module in inspect.getmembers(app, inspect.ismodule)
+                 for _, value in inspect.getmembers(module, inspect.isclass)
+                 if issubclass(value, Base) and "__tablename__" in vars(value)}
+        for name in sorted(names):
+            Table(f"{name}_copy", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_copy"),
+    # an installed library walks the classes (sqlalchemy-utils' get_class_by_table, written here without the words
+    # that would name the walk: a library's code is not read)
+    "library_walk": ("app/z_copies.py", textwrap.dedent("""
+        from sqlalchemy import Column, Integer, Table
+        from sqlalchemy_utils import get_class_by_table
+
+        from app.base import Base
+
+        for table in sorted(Base.metadata.tables.values(), key=lambda t: t.name):
+            if get_class_by_table(Base, table) is not None:
+                Table(f"{table.name}_copy", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_copy"),
+    # a module needed again, whose import the model swallows and then fails for want of it
+    "swallowed_then_failed": ("app/z_late.py", textwrap.dedent("""
+        try:
+            from lib.helpers import LABEL
+        except BaseException:
+            pass
+        from sqlalchemy import Column, Integer, Table
+
+        from app.base import Base
+
+        Table(f"{LABEL}_late", Base.metadata, Column("id", Integer, primary_key=True))
+    """), "foo_late"),
+}
+
+
+FAKE_UTILS = {"sqlalchemy_utils/__init__.py": textwrap.dedent("""
+    def get_class_by_table(base, table):
+        classes = getattr(base.registry, "_class_" + "registry").values()
+        found = [c for c in classes if getattr(c, "__table__", None) is table]
+        return found[0] if found else None
+""")}
+
+
+def _with_and_without(tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+    """The DDL command's run on the model in `tmp_path`, with early release and without."""
+    args = ("--path", "app", "--dialect", "postgresql")
+    return run_provider(*args, cwd=tmp_path), run_provider(*args, cwd=tmp_path, env={AGAIN_ENV: "1"})
+
+
+@pytest.mark.parametrize("case", sorted(UNNAMED))
+def test_a_class_reached_without_its_name_is_in_the_output(tmp_path: Path, case: str) -> None:
+    path, code, table = UNNAMED[case]
+    base = WEAK_BASE if case == "weak_registry" else AUDITED_BASE
+    _write(tmp_path, {**FAKE_UTILS, "app/__init__.py": "", "app/base.py": base, "app/a_foo.py": FOO, path: code,
+                      "lib/__init__.py": "", "lib/helpers.py": "from app.a_foo import Foo\n\nLABEL = Foo.__tablename__\n"})
+    result, whole = _with_and_without(tmp_path)
+
+    assert whole.returncode == 0, whole.stderr
+    assert f"CREATE TABLE {table} (" in whole.stdout
+    assert (result.returncode, result.stdout) == (0, whole.stdout), result.stderr
+
+
+def test_a_file_changed_while_the_model_loads_is_judged_by_what_runs(tmp_path: Path) -> None:
+    """A module writes a later module of the model (code generation) after the files were read: what runs walks
+    the modules, and must find the one let go before."""
+    walk = UNNAMED["module_walk"][1]
+    _write(tmp_path, {"app/__init__.py": "", "app/base.py": AUDITED_BASE, "app/a_foo.py": FOO,
+                      "app/b_gen.py": "from pathlib import Path\n\nhere = Path(__file__)\n"
+                                      "here.with_name('z_gen.py').write_text((here.parent.parent / 'z.txt').read_text())\n",
+                      "app/z_gen.py": "# written by b_gen\n", "z.txt": walk})
+    result = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "CREATE TABLE foo_copy (" in result.stdout
+
+
+RESTART = {"app/__init__.py": "", "app/base.py": AUDITED_BASE, "app/a_foo.py": FOO,
+           "lib/__init__.py": "", "lib/helpers.py": "from app.a_foo import Foo\n\nLABEL = Foo.__tablename__\n"}
+
+
+def test_the_run_starts_over_with_the_interpreter_it_started_with(tmp_path: Path) -> None:
+    """The model changes sys.executable and sys.orig_argv before a dropped module is needed again."""
+    _write(tmp_path, {**RESTART, "app/z_late.py": "import sys\n\nsys.executable = '/nonexistent/python'\n"
+                                                  "sys.orig_argv[:] = ['nothing']\n\nfrom lib.helpers import LABEL\n"})
+    result, whole = _with_and_without(tmp_path)
+
+    assert (result.returncode, result.stdout) == (0, whole.stdout), result.stderr
+    assert "CREATE TABLE foo (" in result.stdout
+
+
+def test_a_run_that_cannot_start_over_fails_in_one_line(tmp_path: Path) -> None:
+    _write(tmp_path, {**RESTART, "app/z_late.py": "import errno, os\n\n\ndef refuse(*args):\n"
+                                                  "    raise OSError(errno.E2BIG, os.strerror(errno.E2BIG))\n\n\n"
+                                                  "os.execve = refuse\n\nfrom lib.helpers import LABEL\n"})
+    result = run_provider("--path", "app", "--dialect", "postgresql", cwd=tmp_path)
+
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("atlas-provider: error: cannot start the run over to load the model again: "
+                             "Argument list too long\n")

@@ -34,7 +34,8 @@ from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from sqlalchemy import Table
+from sqlalchemy import Table, event
+from sqlalchemy.orm import Mapper
 
 from .. import freshsource
 from ..child import LoadAgain
@@ -56,17 +57,30 @@ REACHES_EVERYTHING = frozenset({
     # tables of SQLAlchemy-Continuum's make_versioned): a class dropped before would have none.
     b"configure", b"after_configured", b"before_configured", b"mapper_configured", b"before_mapper_configured",
     b"make_versioned", b"__versioned__",
+    # Classes held weakly by the model itself (a registry filled by __init_subclass__), walked later: a dropped class
+    # is gone from it.
+    b"weakref", b"WeakSet", b"WeakValueDictionary", b"WeakKeyDictionary",
+    # Walks over a package's submodules by attribute (a dropped one is no longer an attribute of its package).
+    b"getmembers", b"ismodule", b"ModuleType",
 })
+# Installed libraries that walk the mapped classes for the model (sqlalchemy-utils' get_class_by_table, the
+# history extensions' configure listeners): their code is not read, so importing one turns early release off,
+# and starts the run over if a module was dropped before.
+REACHING_LIBRARIES = frozenset({
+    "sqlalchemy_utils", "sqlalchemy_continuum", "sqlalchemy_history", "flask_continuum", "postgresql_audit",
+})
+# Words that together reach every module: a walk over sys.modules (each alone is too common in comments).
+REACH_EVERYTHING_TOGETHER = ((b"sys", b"modules"),)
 
 
 def _split(source: bytes) -> frozenset[bytes]:
     return frozenset(source.translate(_NOT_NAME).split())
 
 
-def _words(path: str | Path) -> frozenset[bytes] | None:
+def _source(path: str | Path) -> bytes | None:
     try:
         with open(path, "rb") as file:
-            return _split(file.read())
+            return file.read()
     except OSError:
         return None
 
@@ -116,7 +130,7 @@ class EarlyRelease:
         self._libraries = _libraries()
         self._counts: Counter[bytes] = Counter()  # in how many of the files each word is
         self._own: dict[str, frozenset[bytes]] = {}  # a module of the model -> its words
-        self._read: set[str] = set()  # the files counted, by real path
+        self._read: dict[str, int] = {}  # the files counted, by real path: the hash of the bytes counted
         self._seen = set(sys.modules)
         self.enabled = True
         self.dropped: set[str] = set()
@@ -146,16 +160,26 @@ class EarlyRelease:
                 return
 
     def _add(self, path: str | Path, source: bytes | None = None) -> frozenset[bytes] | None:
+        """Count the words of the file at `path` (of `source`, its bytes about to run, when given) and return
+        them; None for a file counted before, unless `source` differs from what was counted: a file changed
+        while the model loads (written by a module imported before it) turns early release off, and its new
+        words are returned for `_see` to judge."""
         real = os.path.realpath(path)
         if real in self._read:  # counted once; a module whose file was read for another name is kept
+            if source is not None and hash(source) != self._read[real]:
+                self.enabled = False
+                return _split(source)
             return None
-        self._read.add(real)
-        words = _words(real) if source is None else _split(source)
-        if words is None:  # unreadable now: who knows what it names
+        if source is None:
+            source = _source(real)
+        if source is None:  # unreadable now: who knows what it names
+            self._read[real] = 0
             self.enabled = False
             return None
+        self._read[real] = hash(source)
+        words = _split(source)
         self._counts.update(words)
-        if not REACHES_EVERYTHING.isdisjoint(words):
+        if not REACHES_EVERYTHING.isdisjoint(words) or any(words.issuperset(t) for t in REACH_EVERYTHING_TOGETHER):
             self.enabled = False
         return words
 
@@ -171,16 +195,31 @@ class EarlyRelease:
 
     @contextlib.contextmanager
     def active(self) -> Iterator[None]:
-        """While the model is imported: watch the user's files before they run, and refuse to import a dropped
-        module a second time. Raises LoadAgain at the end if that was needed, even if the model swallowed it."""
+        """While the model is imported: watch the user's files before they run, refuse to import a dropped
+        module a second time, and start over if the mappers are configured once a module was dropped (the
+        model instantiated a class, or ran a query: `__declare_first__`, `__declare_last__` and configure
+        listeners then run for every class alive, and may add tables). Raises LoadAgain at the end if that was
+        needed, even if the model swallowed it, and in place of the error the load then failed with: the
+        model may have failed for want of what it swallowed."""
         guard = _Guard(self)
         sys.meta_path.insert(0, guard)
         freshsource.source_watchers.append(self._before_run)
+        event.listen(Mapper, "before_configured", self._before_configured)
         try:
             yield
+        except BaseException as error:
+            if self.again and not isinstance(error, (LoadAgain, KeyboardInterrupt)):
+                raise LoadAgain("a module let go early is needed again") from error
+            raise
         finally:
+            event.remove(Mapper, "before_configured", self._before_configured)
             freshsource.source_watchers.remove(self._before_run)
             sys.meta_path.remove(guard)
+        self.check()
+
+    def _before_configured(self) -> None:
+        if self.dropped:
+            self.again = True
         self.check()
 
     def check(self) -> None:
@@ -253,6 +292,11 @@ class _Guard:
         if name in self.early.dropped:
             self.early.again = True
             raise LoadAgain(f"{name} is imported again")
+        if name.partition(".")[0] in REACHING_LIBRARIES:
+            self.early.enabled = False
+            if self.early.dropped:
+                self.early.again = True
+                raise LoadAgain(f"{name} may walk the classes let go early")
 
 
 def release_model_modules(before: Collection[str]) -> None:
