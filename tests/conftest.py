@@ -152,8 +152,8 @@ def pytest_configure(config: pytest.Config) -> None:
 _FULL_FOLDERS = ("property", "realprojects")
 
 
-def _in_full_folder(item: pytest.Item) -> bool:
-    return any(item.path.is_relative_to(item.config.rootpath / "tests" / name) for name in _FULL_FOLDERS)
+def _in_tests_folder(item: pytest.Item, *names: str) -> bool:
+    return any(item.path.is_relative_to(item.config.rootpath / "tests" / name) for name in names)
 
 
 def _full_tier(config: pytest.Config) -> bool:
@@ -175,7 +175,7 @@ _MYSQL_SERVER_NAMES = frozenset({"mysql", "mariadb"})
 
 
 def _xdist_group(item: pytest.Item) -> str | None:
-    if item.path.is_relative_to(item.config.rootpath / "tests" / "realprojects"):
+    if _in_tests_folder(item, "realprojects"):
         return REALPROJECTS_GROUP
     callspec = getattr(item, "callspec", None)
     if callspec is not None and any(isinstance(value, str) and value in _MYSQL_SERVER_NAMES
@@ -219,7 +219,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _reaches_clickhouse(item):
             item.add_marker(pytest.mark.clickhouse)
             item.add_marker(pytest.mark.live)
-        if _in_full_folder(item):
+        if _in_tests_folder(item, *_FULL_FOLDERS):
             item.add_marker(pytest.mark.full)
         group = _xdist_group(item)
         if group is not None:
